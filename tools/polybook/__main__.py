@@ -1,0 +1,5 @@
+import sys
+
+from polybook.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Check stage: diagnostics gathered from every stage of the pipeline."""

@@ -1,0 +1,133 @@
+"""`polybook check`: diagnostics from every stage, for one language of the book."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from polybook.check.bib import bib_keys
+from polybook.check.code import check_cell
+from polybook.diagnostics import Code, Diagnostic, sort_key
+from polybook.source.book import Book, toc_diagnostics
+from polybook.source.model import Label, Page
+from polybook.split.run import split_page
+
+_REF_ROLES = ("numref", "ref", "eqref")
+_CITE_ROLES = ("cite", "citet", "citep")
+
+
+def _labels(pages: list[Page]) -> tuple[dict[str, tuple[Page, Label]], list[Diagnostic]]:
+    defined: dict[str, tuple[Page, Label]] = {}
+    out: list[Diagnostic] = []
+    for page in pages:
+        for label in page.labels:
+            first = defined.get(label.name)
+            if first is None:
+                defined[label.name] = (page, label)
+                continue
+            out.append(
+                Diagnostic.make(
+                    Code.DUPLICATE_LABEL,
+                    page.file,
+                    label.line,
+                    f"label {label.name!r} is already defined at {first[0].file}:{first[1].line}",
+                    target=label.name,
+                )
+            )
+    return defined, out
+
+
+def _references(
+    pages: list[Page], labels: dict[str, tuple[Page, Label]], keys: dict[str, int] | None
+) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for page in pages:
+        for role in page.roles:
+            if role.kind in _REF_ROLES:
+                for target in role.targets:
+                    if target not in labels:
+                        out.append(
+                            Diagnostic.make(
+                                Code.DANGLING_REFERENCE,
+                                page.file,
+                                role.line,
+                                f":{role.kind}:`{target}` points to a label no page defines",
+                                target=target,
+                            )
+                        )
+            elif role.kind in _CITE_ROLES and keys is not None:
+                for key in role.targets:
+                    if key not in keys:
+                        out.append(
+                            Diagnostic.make(
+                                Code.MISSING_CITATION,
+                                page.file,
+                                role.line,
+                                f":{role.kind}: key {key!r} is not in the bibliography",
+                                target=key,
+                            )
+                        )
+    return out
+
+
+def _bibliography(book: Book) -> tuple[dict[str, int] | None, list[Diagnostic]]:
+    path = book.root / book.config.bibliography
+    display = Path(book.config.bibliography).as_posix()
+    try:
+        return bib_keys(path.read_text(encoding="utf-8")), []
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [
+            Diagnostic.make(
+                Code.BIB_UNREADABLE, display, 1, f"bibliography cannot be read ({exc})"
+            )
+        ]
+
+
+def _translation_status(book: Book, lang: str, present: set[str]) -> list[Diagnostic]:
+    source = book.config.source_language
+    if lang == source:
+        return []
+    out = []
+    for rel in book.page_files(source):
+        if rel not in present:
+            out.append(
+                Diagnostic.make(
+                    Code.MISSING_TRANSLATION,
+                    book.display(source, rel),
+                    1,
+                    f"page not translated into {lang}; the {source} page is used",
+                    target=rel,
+                )
+            )
+    return out
+
+
+def check_book(book: Book, lang: str) -> list[Diagnostic]:
+    """Every diagnostic for one language, sorted by file and line."""
+    ordered = book.config.frameworks_for(lang)
+    default = ordered[0]
+    by_path = {rel: book.read(lang, rel) for rel in book.page_files(lang)}
+    pages = list(by_path.values())
+    diagnostics: list[Diagnostic] = []
+    for page in pages:
+        notebooks = split_page(page, ordered)
+        diagnostics.extend(page.diagnostics)
+        for cell in page.code_cells:
+            if cell.language != "python":
+                continue
+            versions = {}
+            for fw, nb in notebooks.items():
+                if not cell.belongs_to(fw, default):
+                    continue
+                versions[fw] = next(
+                    (c.source for c in nb.cells if c.kind == "code" and c.line == cell.line),
+                    cell.source,
+                )
+            diagnostics.extend(check_cell(page, cell, versions))
+    diagnostics.extend(toc_diagnostics(by_path))
+    labels, label_diagnostics = _labels(pages)
+    diagnostics.extend(label_diagnostics)
+    keys, bib_diagnostics = _bibliography(book)
+    diagnostics.extend(bib_diagnostics)
+    diagnostics.extend(_references(pages, labels, keys))
+    diagnostics.extend(_translation_status(book, lang, set(by_path)))
+    return sorted(set(diagnostics), key=sort_key)

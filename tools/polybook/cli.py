@@ -1,0 +1,123 @@
+"""Command line: argument parsing only; each command calls one stage function."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from polybook import __version__
+from polybook.config import ConfigError
+from polybook.diagnostics import Diagnostic, Severity, dumps, has_errors
+from polybook.source.book import Book
+from polybook.split.select import ExistenceRule
+
+
+def _print_diagnostics(diagnostics: list[Diagnostic], stream: object = sys.stderr) -> None:
+    for d in diagnostics:
+        print(d.format(), file=stream)  # type: ignore[call-overload]
+
+
+def _summary(diagnostics: list[Diagnostic]) -> str:
+    counts = {s: sum(1 for d in diagnostics if d.severity is s) for s in Severity}
+    return (
+        f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
+        f"{counts[Severity.INFO]} info"
+    )
+
+
+def _frameworks(book: Book, lang: str, value: str) -> list[str]:
+    ordered = book.config.frameworks_for(lang)
+    if value == "all":
+        return list(ordered)
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    unknown = [n for n in names if n not in ordered]
+    if unknown:
+        raise SystemExit(f"polybook: unknown framework {unknown[0]!r} (known: {', '.join(ordered)})")
+    return names
+
+
+def _lang(book: Book, value: str | None) -> str:
+    lang = value or book.config.source_language
+    if lang not in book.config.languages:
+        known = ", ".join(book.config.languages)
+        raise SystemExit(f"polybook: unknown language {lang!r} (known: {known})")
+    return lang
+
+
+def cmd_split(book: Book, args: argparse.Namespace) -> int:
+    from polybook.split.run import split_book
+
+    lang = _lang(book, args.lang)
+    out = Path(args.out) if args.out else book.root / "_build" / "split" / lang
+    start = time.perf_counter()
+    result = split_book(
+        book,
+        lang,
+        out,
+        _frameworks(book, lang, args.framework),
+        ExistenceRule(args.existence),
+        jobs=args.jobs,
+    )
+    _print_diagnostics(result.diagnostics)
+    print(
+        f"split {lang}: {len(result.written)} notebooks written, {result.unchanged} pages "
+        f"unchanged, {len(result.removed)} removed in {time.perf_counter() - start:.2f}s -> {out}"
+    )
+    return 0
+
+
+def cmd_check(book: Book, args: argparse.Namespace) -> int:
+    from polybook.check.run import check_book
+
+    lang = _lang(book, args.lang)
+    diagnostics = check_book(book, lang)
+    if args.format == "json":
+        print(dumps(diagnostics))
+    else:
+        _print_diagnostics(diagnostics, sys.stdout)
+        print(f"check {lang}: {_summary(diagnostics)}")
+    return 1 if has_errors(diagnostics) else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="polybook", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"polybook {__version__}")
+    parser.add_argument("--book", default=".", help="book root (default: current directory)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    split = sub.add_parser("split", help="write one notebook per page and framework")
+    split.add_argument("--lang")
+    split.add_argument("--framework", default="all", help="a framework, a comma list, or all")
+    split.add_argument("--out", help="output directory (default _build/split/<lang>)")
+    split.add_argument(
+        "--existence",
+        choices=[r.value for r in ExistenceRule],
+        default=ExistenceRule.NAMED.value,
+        help="which pages get a notebook for a non-default framework (default: named)",
+    )
+    split.add_argument("--jobs", type=int, default=None, help="worker processes")
+    split.set_defaults(func=cmd_split)
+
+    check = sub.add_parser("check", help="report problems in the sources")
+    check.add_argument("--lang")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.set_defaults(func=cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        book = Book.open(Path(args.book))
+    except ConfigError as exc:
+        print(f"polybook: configuration error: {exc}", file=sys.stderr)
+        return 2
+    code: int = args.func(book, args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

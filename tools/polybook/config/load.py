@@ -1,0 +1,135 @@
+"""Loading the configuration: `_config/book.toml`, or a legacy `config.ini`."""
+
+from __future__ import annotations
+
+import configparser
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from polybook.config.model import BookConfig
+
+CONFIG_FILE = Path("_config") / "book.toml"
+LEGACY_FILE = Path("config.ini")
+
+
+class ConfigError(Exception):
+    """A configuration problem, naming the file and the key."""
+
+    def __init__(self, file: Path, key: str, message: str) -> None:
+        super().__init__(f"{file}: {key}: {message}")
+        self.file = file
+        self.key = key
+        self.message = message
+
+
+def load_config(root: Path) -> BookConfig:
+    """The book's configuration: `_config/book.toml`, else a legacy `config.ini`."""
+    path = root / CONFIG_FILE
+    if path.is_file():
+        return _load_toml(path)
+    legacy = root / LEGACY_FILE
+    if legacy.is_file():
+        return _load_legacy(legacy)
+    raise ConfigError(path, "(file)", f"no {CONFIG_FILE} or {LEGACY_FILE} in {root}")
+
+
+def _validate(path: Path, data: dict[str, Any]) -> BookConfig:
+    try:
+        return BookConfig.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        kind = err["type"]
+        if kind == "missing":
+            message = "missing required key"
+        elif kind == "extra_forbidden":
+            message = "unknown key"
+        else:
+            message = err["msg"]
+        raise ConfigError(path, key, message) from None
+
+
+def _load_toml(path: Path) -> BookConfig:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, "(syntax)", str(exc)) from None
+    book = raw.pop("book", None)
+    if not isinstance(book, dict):
+        raise ConfigError(path, "book", "missing required table [book]")
+    data: dict[str, Any] = dict(book)
+    for table in ("framework", "languages", "execute"):
+        if table in raw:
+            data[table] = raw.pop(table)
+    if raw:
+        raise ConfigError(path, sorted(raw)[0], "unknown table")
+    return _validate(path, data)
+
+
+def _split_items(value: str, sep: str) -> tuple[str, ...]:
+    if sep == "\n":
+        parts = value.splitlines()
+    elif sep == " ":
+        parts = value.split()
+    else:
+        parts = value.replace("\n", " ").split(",")
+    return tuple(p.strip() for p in parts if p.strip())
+
+
+def _load_legacy(path: Path) -> BookConfig:
+    """An existing book's `config.ini`, read as a one-language book."""
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(path.read_text(encoding="utf-8"))
+    except (configparser.Error, UnicodeDecodeError) as exc:
+        raise ConfigError(path, "(syntax)", str(exc)) from None
+    tabs = _split_items(parser.get("build", "tabs", fallback=""), ",")
+    if not tabs:
+        tabs = ("mxnet",)
+    lang = parser.get("project", "lang", fallback="en").strip() or "en"
+    title = parser.get("project", "title", fallback="") or parser.get(
+        "project", "name", fallback="book"
+    )
+    frameworks: dict[str, Any] = {}
+    for i, fw in enumerate(tabs):
+        section = "library" if i == 0 else f"library-{fw}"
+        sec = parser[section] if parser.has_section(section) else None
+        lib_file = sec.get("lib_file", f"d2l/{fw}.py") if sec else f"d2l/{fw}.py"
+        module = Path(lib_file).stem
+        entry: dict[str, Any] = {
+            "display_name": fw,
+            "module": module,
+            "lib_name": (sec.get("lib_name", module) if sec else module).strip(),
+        }
+        if sec is not None:
+            for key, sep in (
+                ("simple_alias", ","),
+                ("fluent_alias", ","),
+                ("alias", "\n"),
+                ("args_alias", "\n"),
+                ("reverse_alias", "\n"),
+            ):
+                if key in sec:
+                    entry[key] = _split_items(sec[key], sep)
+        frameworks[fw] = entry
+    library = parser["library"] if parser.has_section("library") else None
+    data: dict[str, Any] = {
+        "title": title.strip(),
+        "release": parser.get("project", "release", fallback="0.0.0").strip() or "0.0.0",
+        "author": parser.get("project", "author", fallback="").strip(),
+        "source_language": lang,
+        "chapters_dir": ".",
+        "bibliography": parser.get("build", "bibfile", fallback="references.bib").strip()
+        or "references.bib",
+        "version_file": (library.get("version_file", "d2l/__init__.py") if library else "")
+        or "d2l/__init__.py",
+        "frameworks": tabs,
+        "framework": frameworks,
+        "languages": {lang: {"name": lang, "title": title.strip()}},
+        "exclusions": _split_items(parser.get("build", "exclusions", fallback=""), " "),
+        "legacy_layout": True,
+    }
+    return _validate(path, data)

@@ -1,0 +1,97 @@
+"""The one validated book configuration."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+KNOWN_FRAMEWORKS = ("pytorch", "mxnet", "tensorflow", "jax")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FrameworkConfig(_Strict):
+    """One framework: its display name, library module and alias tables.
+
+    Alias tables have the semantics of the `[library-<fw>]` sections of existing
+    `config.ini` books; each entry is one item as written there.
+    """
+
+    display_name: str
+    module: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    lib_name: str
+    simple_alias: tuple[str, ...] = ()
+    fluent_alias: tuple[str, ...] = ()
+    alias: tuple[str, ...] = ()
+    args_alias: tuple[str, ...] = ()
+    reverse_alias: tuple[str, ...] = ()
+
+
+class LanguageConfig(_Strict):
+    name: str
+    title: str
+    # Per-language override of the framework order (legacy translations use
+    # mxnet as their default tab). The first entry is the default tab.
+    frameworks: tuple[str, ...] | None = None
+
+
+class ExecuteConfig(_Strict):
+    cell_timeout: int = Field(default=600, gt=0)
+    notebook_timeout: int = Field(default=3600, gt=0)
+
+
+class BookConfig(_Strict):
+    title: str
+    release: str = "0.0.0"
+    author: str = ""
+    source_language: str = "en"
+    chapters_dir: str = "chapters"
+    bibliography: str = "references.bib"
+    library_dir: str = "d2l"
+    version_file: str = "d2l/__init__.py"
+    # The ordered framework list: the first one is the default tab.
+    frameworks: tuple[str, ...]
+    framework: dict[str, FrameworkConfig]
+    languages: dict[str, LanguageConfig]
+    exclusions: tuple[str, ...] = ()
+    execute: ExecuteConfig = ExecuteConfig()
+    # True for a book opened through a legacy config.ini: pages live directly
+    # under the book root, in one language.
+    legacy_layout: bool = False
+
+    @field_validator("frameworks")
+    @classmethod
+    def _frameworks_nonempty(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("at least one framework is required")
+        if len(set(value)) != len(value):
+            raise ValueError("a framework is listed twice")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> BookConfig:
+        missing = [fw for fw in self.frameworks if fw not in self.framework]
+        if missing:
+            raise ValueError(f"no [framework.{missing[0]}] table for a listed framework")
+        extra = [fw for fw in self.framework if fw not in self.frameworks]
+        if extra:
+            raise ValueError(f"[framework.{extra[0]}] is not in the frameworks list")
+        if self.source_language not in self.languages:
+            raise ValueError(f"source_language {self.source_language!r} has no [languages] entry")
+        for code, lang in self.languages.items():
+            for fw in lang.frameworks or ():
+                if fw not in self.framework:
+                    raise ValueError(f"languages.{code}.frameworks names unknown framework {fw!r}")
+        return self
+
+    @property
+    def default_framework(self) -> str:
+        return self.frameworks[0]
+
+    def frameworks_for(self, lang: str) -> tuple[str, ...]:
+        """The ordered framework list of one language (first = default tab)."""
+        conf = self.languages.get(lang)
+        if conf is not None and conf.frameworks:
+            return conf.frameworks
+        return self.frameworks

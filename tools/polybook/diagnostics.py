@@ -1,0 +1,135 @@
+"""Diagnostics: one record per problem found, with a stable code and a book position.
+
+Diagnostics are created where a problem is seen and collected in a list; they are
+never printed by the stage that finds them. Codes are stable: tools and CI may
+match on them. Positions are always those of the book's source page.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Code(Enum):
+    """The catalogue of diagnostics: (stable code, default severity, short name)."""
+
+    # reading files
+    NOT_UTF8 = ("PB100", Severity.ERROR, "not-utf8")
+    MOJIBAKE = ("PB101", Severity.WARNING, "mojibake")
+    TAB_CHARACTER = ("PB102", Severity.WARNING, "tab-character")
+    # fences and code cells
+    FENCE_IN_CODE = ("PB110", Severity.WARNING, "fence-in-code")
+    UNCLOSED_FENCE = ("PB111", Severity.ERROR, "unclosed-fence")
+    # framework markers
+    UNKNOWN_FRAMEWORK = ("PB120", Severity.ERROR, "unknown-framework")
+    COMMENTED_MARKER = ("PB121", Severity.WARNING, "commented-marker")
+    STALE_MARKER = ("PB122", Severity.WARNING, "stale-marker")
+    EMPTY_MARKER = ("PB123", Severity.ERROR, "empty-marker")
+    # prose tab regions
+    UNCLOSED_BEGIN_TAB = ("PB130", Severity.ERROR, "unclosed-begin-tab")
+    STRAY_END_TAB = ("PB131", Severity.ERROR, "stray-end-tab")
+    REOPENED_BEGIN_TAB = ("PB132", Severity.WARNING, "reopened-begin-tab")
+    # roles
+    UNCLOSED_ROLE = ("PB140", Severity.ERROR, "unclosed-role")
+    DOUBLE_BACKTICK_ROLE = ("PB141", Severity.ERROR, "double-backtick-role")
+    UNKNOWN_ROLE = ("PB142", Severity.WARNING, "unknown-role")
+    ROLE_IN_HEADING = ("PB143", Severity.WARNING, "role-in-heading")
+    ROLE_IN_LINK = ("PB144", Severity.WARNING, "role-in-link")
+    # labels, references, citations, toc
+    DUPLICATE_LABEL = ("PB150", Severity.ERROR, "duplicate-label")
+    DANGLING_REFERENCE = ("PB151", Severity.ERROR, "dangling-reference")
+    MISSING_CITATION = ("PB152", Severity.ERROR, "missing-citation")
+    TOC_MISSING_PAGE = ("PB153", Severity.ERROR, "toc-missing-page")
+    ORPHAN_LABEL = ("PB154", Severity.WARNING, "orphan-label")
+    BIB_UNREADABLE = ("PB155", Severity.ERROR, "bib-unreadable")
+    # python code after the split
+    CODE_SYNTAX = ("PB160", Severity.ERROR, "code-syntax")
+    TAB_SELECTED_OUTSIDE_IF = ("PB161", Severity.ERROR, "tab-selected-outside-if")
+    TAB_SELECTED_UNRESOLVED = ("PB162", Severity.WARNING, "tab-selected-unresolved")
+    # markdown shape
+    HEADING_SPACING = ("PB170", Severity.WARNING, "heading-spacing")
+    BROKEN_IMAGE = ("PB171", Severity.WARNING, "broken-image")
+    TABLE_ROW_PIPE = ("PB172", Severity.WARNING, "table-row-pipe")
+    # translations
+    MISSING_TRANSLATION = ("PB180", Severity.INFO, "missing-translation")
+
+    @property
+    def id(self) -> str:
+        return self.value[0]
+
+    @property
+    def severity(self) -> Severity:
+        return self.value[1]
+
+    @property
+    def slug(self) -> str:
+        return self.value[2]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str
+    severity: Severity
+    file: str
+    line: int
+    message: str
+    target: str | None = None
+
+    @classmethod
+    def make(
+        cls,
+        code: Code,
+        file: str,
+        line: int,
+        message: str,
+        target: str | None = None,
+        severity: Severity | None = None,
+    ) -> Diagnostic:
+        return cls(code.id, severity or code.severity, file, line, message, target)
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Diagnostic:
+        target = data.get("target")
+        return cls(
+            str(data["code"]),
+            Severity(str(data["severity"])),
+            str(data["file"]),
+            int(str(data["line"])),
+            str(data["message"]),
+            None if target is None else str(target),
+        )
+
+    def format(self) -> str:
+        return f"{self.file}:{self.line}: {self.severity.value} {self.code}: {self.message}"
+
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {
+            "code": self.code,
+            "severity": self.severity.value,
+            "file": self.file,
+            "line": self.line,
+            "message": self.message,
+        }
+        if self.target is not None:
+            data["target"] = self.target
+        return data
+
+
+def sort_key(d: Diagnostic) -> tuple[str, int, str, str]:
+    return (d.file, d.line, d.code, d.message)
+
+
+def dumps(diagnostics: list[Diagnostic]) -> str:
+    return json.dumps([d.to_json() for d in sorted(diagnostics, key=sort_key)], indent=2)
+
+
+def has_errors(diagnostics: list[Diagnostic]) -> bool:
+    return any(d.severity is Severity.ERROR for d in diagnostics)

@@ -1,0 +1,1 @@
+"""Source stage: page discovery and the dialect parser (text -> Page)."""

@@ -1,0 +1,105 @@
+"""The book: configuration, language roots and pages in book (toc) order."""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+
+from polybook.config import BookConfig, load_config
+from polybook.diagnostics import Code, Diagnostic
+from polybook.source.model import Page
+from polybook.source.parser import parse_page
+
+_SKIP_DIRS = {"_build", ".git", ".venv", "_envs", "node_modules", "d2l", "tests", "tools"}
+
+
+@dataclass(frozen=True, slots=True)
+class Book:
+    root: Path
+    config: BookConfig
+
+    @classmethod
+    def open(cls, root: Path) -> Book:
+        return cls(root.resolve(), load_config(root))
+
+    def lang_root(self, lang: str) -> Path:
+        if self.config.legacy_layout:
+            return self.root
+        return self.root / self.config.chapters_dir / lang
+
+    def languages(self) -> list[str]:
+        return list(self.config.languages)
+
+    def display(self, lang: str, rel: str) -> str:
+        """Path of a page as shown in diagnostics: relative to the book root."""
+        path = self.lang_root(lang) / rel
+        return path.relative_to(self.root).as_posix()
+
+    def page_files(self, lang: str) -> list[str]:
+        """Every page of a language (posix paths relative to its root), sorted."""
+        base = self.lang_root(lang)
+        if not base.is_dir():
+            return []
+        found: list[str] = []
+        for path in base.rglob("*.md"):
+            rel = path.relative_to(base)
+            if self.config.legacy_layout and rel.parts[0] in _SKIP_DIRS:
+                continue
+            if any(part.startswith(".") or part == "_build" for part in rel.parts):
+                continue
+            name = rel.as_posix()
+            if any(fnmatch.fnmatch(name, pattern) for pattern in self.config.exclusions):
+                continue
+            found.append(name)
+        return sorted(found)
+
+    def read(self, lang: str, rel: str) -> Page:
+        data = (self.lang_root(lang) / rel).read_bytes()
+        known = self.config.frameworks_for(lang)
+        return parse_page(data, lang=lang, path=rel, file=self.display(lang, rel), known=known)
+
+
+def toc_target(page_path: str, entry: str) -> str:
+    """The page a toc entry of `page_path` points to (posix, with .md)."""
+    base = posixpath.dirname(page_path)
+    return posixpath.normpath(posixpath.join(base, entry)) + ".md"
+
+
+def toc_order(pages: dict[str, Page], root_page: str = "index.md") -> list[str]:
+    """Pages in book order: a depth-first walk of the toc blocks from the root
+    index, then every page no toc reaches, sorted."""
+    order: list[str] = []
+    seen: set[str] = set()
+
+    def walk(path: str) -> None:
+        if path in seen or path not in pages:
+            return
+        seen.add(path)
+        order.append(path)
+        for toc in pages[path].tocs:
+            for entry in toc.entries:
+                walk(toc_target(path, entry.target))
+
+    walk(root_page)
+    order.extend(sorted(p for p in pages if p not in seen))
+    return order
+
+
+def toc_diagnostics(pages: dict[str, Page]) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for path, page in pages.items():
+        for toc in page.tocs:
+            for entry in toc.entries:
+                if toc_target(path, entry.target) not in pages:
+                    out.append(
+                        Diagnostic.make(
+                            Code.TOC_MISSING_PAGE,
+                            page.file,
+                            entry.line,
+                            f"toc entry {entry.target!r} points to a missing page",
+                            target=entry.target,
+                        )
+                    )
+    return out

@@ -1,0 +1,152 @@
+"""Typed model of a parsed page. Every element carries its 1-based source line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from polybook.diagnostics import Diagnostic
+
+ALL = "all"
+
+
+class Syntax(str, Enum):
+    NEW = "new"  # %%tab
+    LEGACY = "legacy"  # #@tab
+
+
+class TextKind(str, Enum):
+    PROSE = "prose"
+    LISTING = "listing"  # a non-executable fence, shown as a code listing
+    EVAL_RST = "eval_rst"
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """The framework marker on the first line of a code cell."""
+
+    frameworks: frozenset[str]  # {"all"} for `%%tab all`
+    syntax: Syntax
+    line: int
+    commented: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CodeCell:
+    line: int  # line of the opening fence
+    body_line: int  # line of the first source line kept in `source`
+    end_line: int  # line of the closing fence
+    source: str  # body, marker line removed
+    language: str  # "python" or "bash"
+    marker: Marker | None  # None: the cell belongs to the default tab only
+    attrs: tuple[str, ...] = ()
+    n: str | None = None
+    # source line of each line of `source` (stale markers removed, so not contiguous)
+    line_map: tuple[int, ...] = ()
+
+    def belongs_to(self, framework: str, default: str) -> bool:
+        if self.marker is None:
+            return framework == default
+        return ALL in self.marker.frameworks or framework in self.marker.frameworks
+
+    def source_line(self, index: int) -> int:
+        """Source line of the 0-based line `index` of `source`."""
+        if 0 <= index < len(self.line_map):
+            return self.line_map[index]
+        return self.body_line + index
+
+
+@dataclass(frozen=True, slots=True)
+class TextBlock:
+    kind: TextKind
+    text: str
+    line: int
+    end_line: int
+    # frameworks of the enclosing `:begin_tab:` region; None outside regions
+    tab: frozenset[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TocEntry:
+    target: str  # page path relative to the toc's page, without `.md`
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class TocBlock:
+    line: int
+    end_line: int
+    text: str  # the whole fence, as written
+    options: tuple[tuple[str, str], ...]
+    entries: tuple[TocEntry, ...]
+
+
+Block = CodeCell | TextBlock | TocBlock
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    kind: str  # numref, ref, eqref, cite, citet, label, eqlabel, width, bibliography, ...
+    content: str
+    line: int
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        if self.kind in ("cite", "citet", "citep"):
+            return tuple(k.strip() for k in self.content.split(",") if k.strip())
+        return (self.content.strip(),)
+
+
+class LabelKind(str, Enum):
+    SECTION = "section"
+    FIGURE = "figure"
+    TABLE = "table"
+    EQUATION = "equation"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    name: str
+    kind: LabelKind
+    line: int
+    title: str = ""
+
+
+@dataclass(slots=True)
+class Page:
+    lang: str
+    path: str  # posix path relative to the language root, e.g. chapter_cnn/lenet.md
+    file: str  # path shown in diagnostics, relative to the book root
+    blocks: list[Block] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
+    labels: list[Label] = field(default_factory=list)
+    title: str | None = None
+    required_libs: tuple[str, ...] = ()
+    interact_line: int | None = None  # the `%load_ext d2lbook.tab` cell, dropped on split
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def code_cells(self) -> list[CodeCell]:
+        return [b for b in self.blocks if isinstance(b, CodeCell)]
+
+    @property
+    def tocs(self) -> list[TocBlock]:
+        return [b for b in self.blocks if isinstance(b, TocBlock)]
+
+    @property
+    def named_frameworks(self) -> frozenset[str]:
+        """Frameworks named explicitly by a code cell marker (`all` does not count)."""
+        names: set[str] = set()
+        for cell in self.code_cells:
+            if cell.marker is not None:
+                names.update(cell.marker.frameworks - {ALL})
+        return frozenset(names)
+
+    @property
+    def section_label(self) -> str | None:
+        """The label of the page's first section (its `:numref:` target)."""
+        for label in self.labels:
+            if label.kind is LabelKind.SECTION:
+                return label.name
+        return None

@@ -1,0 +1,302 @@
+"""Page text -> typed Page: a line scanner for fences and tab regions (DIALECT §2-§4).
+
+The scanner is a single pass over lines; it does not use a full markdown parser
+(a fence scan is ~30x faster than markdown-it-py on a whole book, and fence
+handling has dialect-specific rules that a CommonMark parser would get wrong).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+
+from polybook.diagnostics import Code, Diagnostic
+from polybook.source import markers
+from polybook.source.model import (
+    CodeCell,
+    Page,
+    TextBlock,
+    TextKind,
+    TocBlock,
+    TocEntry,
+)
+from polybook.source.prose import analyse_prose
+from polybook.source.text import decode
+
+_FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_BEGIN_TAB = re.compile(r"^:begin_tab:`(?P<names>[^`]*)`\s*$")
+_END_TAB = re.compile(r"^:end_tab:\s*$")
+
+
+@dataclass(slots=True)
+class _Fence:
+    start: int  # 0-based index of the opening line
+    end: int  # 0-based index of the closing line (== len(lines) when unclosed)
+    info: str
+    body: list[int]  # indices of body lines
+
+
+def _scan_fences(
+    lines: list[str], file: str, diagnostics: list[Diagnostic]
+) -> tuple[list[_Fence], list[int]]:
+    """Fenced blocks, and the indices of the lines outside them."""
+    fences: list[_Fence] = []
+    outside: list[int] = []
+    i, count = 0, len(lines)
+    while i < count:
+        match = _FENCE.match(lines[i])
+        if match is None:
+            outside.append(i)
+            i += 1
+            continue
+        fence, info = match.group("fence"), match.group("info").strip()
+        is_input = markers.parse_fence_info(info).is_input
+        body: list[int] = []
+        j = i + 1
+        while j < count:
+            inner = _FENCE.match(lines[j])
+            if inner is not None and inner.group("fence")[0] == fence[0]:
+                inner_info = inner.group("info").strip()
+                if not inner_info and len(inner.group("fence")) >= len(fence):
+                    break
+                if is_input and inner_info:
+                    diagnostics.append(
+                        Diagnostic.make(
+                            Code.FENCE_IN_CODE,
+                            file,
+                            j + 1,
+                            f"fence line {lines[j].strip()!r} inside the code cell opened at "
+                            f"line {i + 1}; it does not close the cell and is dropped",
+                        )
+                    )
+                    j += 1
+                    continue
+            body.append(j)
+            j += 1
+        if j >= count:
+            diagnostics.append(
+                Diagnostic.make(
+                    Code.UNCLOSED_FENCE,
+                    file,
+                    i + 1,
+                    f"fence {fence}{info} is never closed; it runs to the end of the page",
+                )
+            )
+        fences.append(_Fence(i, j, info, body))
+        i = j + 1
+    return fences, outside
+
+
+def _tab_names(raw: str) -> frozenset[str]:
+    return frozenset(n.strip() for n in raw.split(",") if n.strip())
+
+
+def _regions(
+    lines: list[str], outside: list[int], file: str, diagnostics: list[Diagnostic]
+) -> tuple[dict[int, frozenset[str]], set[int]]:
+    """Map each line index inside a `:begin_tab:` region to its frameworks.
+
+    Returns the map and the set of marker line indices (dropped from the text).
+    """
+    starts: list[tuple[int, frozenset[str]]] = []  # (begin index, names)
+    spans: list[tuple[int, int, frozenset[str]]] = []  # [begin, end) of regions
+    marker_lines: set[int] = set()
+    open_begin: tuple[int, frozenset[str]] | None = None
+    for i in outside:
+        stripped = lines[i].strip()
+        if not stripped.startswith(":"):
+            continue
+        begin = _BEGIN_TAB.match(stripped)
+        if begin is not None:
+            marker_lines.add(i)
+            if open_begin is not None:
+                spans.append((open_begin[0], i, open_begin[1]))
+            open_begin = (i, _tab_names(begin.group("names")))
+            starts.append(open_begin)
+        elif _END_TAB.match(stripped):
+            marker_lines.add(i)
+            if open_begin is None:
+                diagnostics.append(
+                    Diagnostic.make(Code.STRAY_END_TAB, file, i + 1, ":end_tab: without :begin_tab:")
+                )
+            else:
+                spans.append((open_begin[0], i, open_begin[1]))
+                open_begin = None
+    if open_begin is not None:
+        # Never closed: the region ends with its first paragraph, not the page.
+        begin_idx, names = open_begin
+        end = len(lines)
+        seen_text = False
+        for k in range(begin_idx + 1, len(lines)):
+            if lines[k].strip():
+                seen_text = True
+            elif seen_text:
+                end = k
+                break
+        diagnostics.append(
+            Diagnostic.make(
+                Code.UNCLOSED_BEGIN_TAB,
+                file,
+                begin_idx + 1,
+                f":begin_tab: for {', '.join(sorted(names))} is never closed; "
+                f"the region is taken to end at line {end}",
+            )
+        )
+        spans.append((begin_idx, end, names))
+    region: dict[int, frozenset[str]] = {}
+    for start, end, names in spans:
+        for k in range(start + 1, end):
+            region[k] = names
+    return region, marker_lines
+
+
+def _toc(fence: _Fence, lines: list[str]) -> TocBlock:
+    options: list[tuple[str, str]] = []
+    entries: list[TocEntry] = []
+    for k in fence.body:
+        raw = lines[k].strip()
+        if not raw:
+            continue
+        if raw.startswith(":"):
+            key, _, value = raw[1:].partition(":")
+            options.append((key.strip(), value.strip()))
+        else:
+            entries.append(TocEntry(raw.removesuffix(".md"), k + 1))
+    text = "\n".join(lines[fence.start : min(fence.end + 1, len(lines))])
+    return TocBlock(fence.start + 1, fence.end + 1, text, tuple(options), tuple(entries))
+
+
+def _code_cell(
+    fence: _Fence,
+    lines: list[str],
+    page: Page,
+    known: Collection[str],
+) -> CodeCell | None:
+    info = markers.parse_fence_info(fence.info)
+    body = fence.body
+    first = next((k for k in body if lines[k].strip()), None)
+    marker = None
+    if first is not None:
+        marker = markers.parse_marker(lines[first], first + 1, page.file, known, page.diagnostics)
+    kept: list[int] = []
+    for k in body:
+        if marker is not None and k == first:
+            continue
+        if marker is not None and markers.is_marker_line(lines[k]):
+            page.diagnostics.append(
+                Diagnostic.make(
+                    Code.STALE_MARKER,
+                    page.file,
+                    k + 1,
+                    f"stale tab marker {lines[k].strip()!r} inside a cell is ignored and dropped; "
+                    f"the cell's marker is on line {marker.line}",
+                )
+            )
+            continue
+        kept.append(k)
+    # trim blank lines at both ends
+    while kept and not lines[kept[0]].strip():
+        kept.pop(0)
+    while kept and not lines[kept[-1]].strip():
+        kept.pop()
+    source = "\n".join(lines[k] for k in kept)
+    if markers.is_interact_cell(source):
+        page.interact_line = fence.start + 1
+        page.required_libs = markers.required_libs(source)
+        return None
+    return CodeCell(
+        line=fence.start + 1,
+        body_line=(kept[0] + 1) if kept else fence.start + 2,
+        end_line=fence.end + 1,
+        source=source,
+        language=info.language,
+        marker=marker,
+        attrs=info.classes,
+        n=info.n,
+        line_map=tuple(k + 1 for k in kept),
+    )
+
+
+def parse_page(
+    data: bytes, *, lang: str, path: str, file: str, known: Collection[str]
+) -> Page:
+    """Parse one page. Never raises on damaged input: problems become diagnostics."""
+    page = Page(lang=lang, path=path, file=file)
+    text = decode(data, file, page.diagnostics)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    fences, outside = _scan_fences(lines, file, page.diagnostics)
+    region, marker_lines = _regions(lines, outside, file, page.diagnostics)
+
+    blocks: list[CodeCell | TextBlock | TocBlock] = []
+    run: list[int] = []
+
+    def flush() -> None:
+        if run:
+            blocks.append(
+                TextBlock(
+                    TextKind.PROSE,
+                    "\n".join(lines[k] for k in run),
+                    run[0] + 1,
+                    run[-1] + 1,
+                    region.get(run[0]),
+                )
+            )
+            run.clear()
+
+    fence_at = {f.start: f for f in fences}
+    i = 0
+    while i < len(lines):
+        fence = fence_at.get(i)
+        if fence is None:
+            if i in marker_lines:
+                flush()
+            elif run and region.get(run[0]) != region.get(i):
+                flush()
+                run.append(i)
+            else:
+                run.append(i)
+            i += 1
+            continue
+        flush()
+        kind = fence.info.split(None, 1)[0] if fence.info else ""
+        if markers.parse_fence_info(fence.info).is_input:
+            cell = _code_cell(fence, lines, page, known)
+            if cell is not None:
+                blocks.append(cell)
+        elif kind == "toc":
+            blocks.append(_toc(fence, lines))
+        else:
+            text_kind = TextKind.EVAL_RST if kind == "eval_rst" else TextKind.LISTING
+            end = min(fence.end, len(lines) - 1)
+            blocks.append(
+                TextBlock(
+                    text_kind,
+                    "\n".join(lines[fence.start : end + 1]),
+                    fence.start + 1,
+                    end + 1,
+                    region.get(fence.start),
+                )
+            )
+        i = fence.end + 1
+    flush()
+    page.blocks = blocks
+    analyse_prose(page, lines, outside, marker_lines)
+    for cell in page.code_cells:
+        if "\t" in cell.source:
+            offset = next(n for n, ln in enumerate(cell.source.split("\n")) if "\t" in ln)
+            page.diagnostics.append(
+                Diagnostic.make(
+                    Code.TAB_CHARACTER,
+                    file,
+                    cell.source_line(offset),
+                    "TAB character in code; use spaces",
+                )
+            )
+    return page
+
+
+def with_tab(block: TextBlock, tab: frozenset[str] | None) -> TextBlock:
+    return replace(block, tab=tab)

@@ -1,0 +1,1 @@
+"""Split stage: per-framework notebooks from parsed pages."""

@@ -1,0 +1,171 @@
+"""The split stage: every page of a language -> one notebook per framework.
+
+A manifest next to the output records, per page, a fingerprint of everything
+the notebooks depend on (page bytes, configuration, polybook version); a page
+whose fingerprint and outputs are unchanged is neither parsed nor written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+
+from polybook import __version__
+from polybook.diagnostics import Code, Diagnostic
+from polybook.source.book import Book
+from polybook.source.model import Page
+from polybook.split.notebook import Notebook, build_notebook, to_json
+from polybook.split.select import ExistenceRule, page_frameworks
+from polybook.split.tabselect import mentions_tab_selected, resolve_many
+
+MANIFEST = ".polybook-split.json"
+_PARALLEL_MIN_PAGES = 64
+
+
+@dataclass(slots=True)
+class SplitResult:
+    written: list[Path] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[Path] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def split_page(
+    page: Page, ordered: tuple[str, ...], rule: ExistenceRule = ExistenceRule.NAMED
+) -> dict[str, Notebook]:
+    """The notebooks of one parsed page, keyed by framework (configuration order)."""
+    frameworks = page_frameworks(page, ordered, rule)
+    default = ordered[0]
+    resolved: dict[str, dict[int, str]] = {fw: {} for fw in frameworks}
+    for cell in page.code_cells:
+        if cell.language != "python" or not mentions_tab_selected(cell.source):
+            continue
+        wanted = [fw for fw in frameworks if cell.belongs_to(fw, default)]
+        try:
+            per_fw = resolve_many(cell.source, wanted)
+        except cst.ParserSyntaxError as exc:
+            page.diagnostics.append(
+                Diagnostic.make(
+                    Code.TAB_SELECTED_UNRESOLVED,
+                    page.file,
+                    cell.source_line(exc.raw_line - 1),
+                    f"tab.selected not resolved: the cell does not parse ({exc.message})",
+                )
+            )
+            continue
+        for fw, text in per_fw.items():
+            resolved[fw][cell.line] = text
+    return {fw: build_notebook(page, fw, ordered, resolved[fw]) for fw in frameworks}
+
+
+def kernelspec(book: Book, framework: str) -> dict[str, str]:
+    display = book.config.framework[framework].display_name
+    return {"display_name": f"Python 3 ({display})", "language": "python", "name": f"polybook-{framework}"}
+
+
+def _fingerprint(book: Book, data: bytes, rule: ExistenceRule) -> str:
+    digest = hashlib.sha256()
+    digest.update(__version__.encode())
+    digest.update(rule.value.encode())
+    digest.update(book.config.model_dump_json().encode())
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def _work(
+    args: tuple[Book, str, str, tuple[str, ...], ExistenceRule],
+) -> tuple[str, dict[str, str], list[Diagnostic]]:
+    book, lang, rel, ordered, rule = args
+    page = book.read(lang, rel)
+    notebooks = split_page(page, ordered, rule)
+    texts = {fw: to_json(nb, kernelspec(book, fw)) for fw, nb in notebooks.items()}
+    return rel, texts, page.diagnostics
+
+
+def atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def notebook_path(out: Path, framework: str, rel: str) -> Path:
+    return out / framework / (rel[: -len(".md")] + ".ipynb")
+
+
+def split_book(
+    book: Book,
+    lang: str,
+    out: Path,
+    frameworks: Sequence[str] | None = None,
+    rule: ExistenceRule = ExistenceRule.NAMED,
+    jobs: int | None = None,
+) -> SplitResult:
+    """Split every page of `lang` into `out/<framework>/<page>.ipynb`."""
+    ordered = book.config.frameworks_for(lang)
+    selected = set(frameworks or ordered)
+    result = SplitResult()
+    manifest_path = out / MANIFEST
+    try:
+        manifest: dict[str, dict[str, object]] = json.loads(manifest_path.read_text("utf-8"))
+    except (OSError, ValueError):
+        manifest = {}
+    new_manifest: dict[str, dict[str, object]] = {}
+    todo: list[tuple[Book, str, str, tuple[str, ...], ExistenceRule]] = []
+    fingerprints: dict[str, str] = {}
+    for rel in book.page_files(lang):
+        data = (book.lang_root(lang) / rel).read_bytes()
+        fingerprint = _fingerprint(book, data, rule)
+        fingerprints[rel] = fingerprint
+        old = manifest.get(rel)
+        if old is not None and old.get("fingerprint") == fingerprint:
+            outputs = [str(o) for o in old.get("outputs", []) if isinstance(o, str)]
+            if all((out / o).is_file() for o in outputs if o.split("/", 1)[0] in selected):
+                new_manifest[rel] = old
+                result.unchanged += 1
+                saved = old.get("diagnostics", [])
+                assert isinstance(saved, list)
+                result.diagnostics.extend(Diagnostic.from_json(d) for d in saved)
+                continue
+        todo.append((book, lang, rel, ordered, rule))
+
+    workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
+    if workers > 1 and len(todo) >= _PARALLEL_MIN_PAGES:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            done = list(pool.map(_work, todo, chunksize=16))
+    else:
+        done = [_work(item) for item in todo]
+
+    for rel, texts, diagnostics in done:
+        outputs: list[str] = []
+        for fw, text in texts.items():
+            path = notebook_path(out, fw, rel)
+            outputs.append(path.relative_to(out).as_posix())
+            if fw in selected:
+                atomic_write(path, text)
+                result.written.append(path)
+        for stale in manifest.get(rel, {}).get("outputs", []):  # type: ignore[union-attr]
+            if isinstance(stale, str) and stale not in outputs and (out / stale).is_file():
+                (out / stale).unlink()
+                result.removed.append(out / stale)
+        result.diagnostics.extend(diagnostics)
+        new_manifest[rel] = {
+            "fingerprint": fingerprints[rel],
+            "outputs": sorted(outputs),
+            "diagnostics": [d.to_json() for d in diagnostics],
+        }
+    for rel, entry in manifest.items():
+        if rel not in new_manifest:
+            for stale in entry.get("outputs", []):  # type: ignore[union-attr]
+                if isinstance(stale, str) and (out / stale).is_file():
+                    (out / stale).unlink()
+                    result.removed.append(out / stale)
+    atomic_write(manifest_path, json.dumps(new_manifest, indent=1, sort_keys=True) + "\n")
+    return result
