@@ -35,7 +35,9 @@ def _frameworks(book: Book, lang: str, value: str) -> list[str]:
     names = [v.strip() for v in value.split(",") if v.strip()]
     unknown = [n for n in names if n not in ordered]
     if unknown:
-        raise SystemExit(f"polybook: unknown framework {unknown[0]!r} (known: {', '.join(ordered)})")
+        raise SystemExit(
+            f"polybook: unknown framework {unknown[0]!r} (known: {', '.join(ordered)})"
+        )
     return names
 
 

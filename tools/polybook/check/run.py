@@ -76,9 +76,7 @@ def _bibliography(book: Book) -> tuple[dict[str, int] | None, list[Diagnostic]]:
         return bib_keys(path.read_text(encoding="utf-8")), []
     except (OSError, UnicodeDecodeError) as exc:
         return None, [
-            Diagnostic.make(
-                Code.BIB_UNREADABLE, display, 1, f"bibliography cannot be read ({exc})"
-            )
+            Diagnostic.make(Code.BIB_UNREADABLE, display, 1, f"bibliography cannot be read ({exc})")
         ]
 
 

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from polybook.diagnostics import Diagnostic
 
 ALL = "all"
 
 
-class Syntax(str, Enum):
+class Syntax(StrEnum):
     NEW = "new"  # %%tab
     LEGACY = "legacy"  # #@tab
 
 
-class TextKind(str, Enum):
+class TextKind(StrEnum):
     PROSE = "prose"
     LISTING = "listing"  # a non-executable fence, shown as a code listing
     EVAL_RST = "eval_rst"
@@ -97,7 +97,7 @@ class Role:
         return (self.content.strip(),)
 
 
-class LabelKind(str, Enum):
+class LabelKind(StrEnum):
     SECTION = "section"
     FIGURE = "figure"
     TABLE = "table"

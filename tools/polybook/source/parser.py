@@ -118,7 +118,9 @@ def _regions(
             marker_lines.add(i)
             if open_begin is None:
                 diagnostics.append(
-                    Diagnostic.make(Code.STRAY_END_TAB, file, i + 1, ":end_tab: without :begin_tab:")
+                    Diagnostic.make(
+                        Code.STRAY_END_TAB, file, i + 1, ":end_tab: without :begin_tab:"
+                    )
                 )
             else:
                 spans.append((open_begin[0], i, open_begin[1]))
@@ -218,9 +220,7 @@ def _code_cell(
     )
 
 
-def parse_page(
-    data: bytes, *, lang: str, path: str, file: str, known: Collection[str]
-) -> Page:
+def parse_page(data: bytes, *, lang: str, path: str, file: str, known: Collection[str]) -> Page:
     """Parse one page. Never raises on damaged input: problems become diagnostics."""
     page = Page(lang=lang, path=path, file=file)
     text = decode(data, file, page.diagnostics)

@@ -8,7 +8,11 @@ from polybook.diagnostics import Code, Diagnostic
 
 # A lead byte of a 2-4 byte UTF-8 sequence read as cp1252/latin-1 (Â..ô),
 # followed by one or more continuation bytes read the same way.
-_CP1252_CONT = "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+_CP1252_CONT = (
+    "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a"
+    "\u20ac\u2122"
+)
 _MOJIBAKE = re.compile(f"[\u00c2-\u00f4][{_CP1252_CONT}]+")
 
 

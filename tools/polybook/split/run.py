@@ -12,7 +12,7 @@ import json
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import libcst as cst
@@ -27,6 +27,35 @@ from polybook.split.tabselect import mentions_tab_selected, resolve_many
 
 MANIFEST = ".polybook-split.json"
 _PARALLEL_MIN_PAGES = 64
+
+
+@dataclass(slots=True)
+class _Entry:
+    """What the manifest remembers of one page."""
+
+    fingerprint: str
+    outputs: list[str]
+    diagnostics: list[dict[str, object]]
+
+    @classmethod
+    def load(cls, data: object) -> _Entry | None:
+        if not isinstance(data, dict):
+            return None
+        outputs, diagnostics = data.get("outputs"), data.get("diagnostics")
+        if not isinstance(outputs, list) or not isinstance(diagnostics, list):
+            return None
+        return cls(str(data.get("fingerprint")), [str(o) for o in outputs], diagnostics)
+
+
+def _read_manifest(path: Path) -> dict[str, _Entry]:
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(raw, dict):
+        return {}
+    entries = {rel: _Entry.load(value) for rel, value in raw.items()}
+    return {rel: entry for rel, entry in entries.items() if entry is not None}
 
 
 @dataclass(slots=True)
@@ -67,7 +96,11 @@ def split_page(
 
 def kernelspec(book: Book, framework: str) -> dict[str, str]:
     display = book.config.framework[framework].display_name
-    return {"display_name": f"Python 3 ({display})", "language": "python", "name": f"polybook-{framework}"}
+    return {
+        "display_name": f"Python 3 ({display})",
+        "language": "python",
+        "name": f"polybook-{framework}",
+    }
 
 
 def _fingerprint(book: Book, data: bytes, rule: ExistenceRule) -> str:
@@ -96,6 +129,16 @@ def atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _remove(out: Path, outputs: list[str]) -> list[Path]:
+    removed = []
+    for rel in outputs:
+        path = out / rel
+        if path.is_file():
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
 def notebook_path(out: Path, framework: str, rel: str) -> Path:
     return out / framework / (rel[: -len(".md")] + ".ipynb")
 
@@ -113,11 +156,8 @@ def split_book(
     selected = set(frameworks or ordered)
     result = SplitResult()
     manifest_path = out / MANIFEST
-    try:
-        manifest: dict[str, dict[str, object]] = json.loads(manifest_path.read_text("utf-8"))
-    except (OSError, ValueError):
-        manifest = {}
-    new_manifest: dict[str, dict[str, object]] = {}
+    manifest = _read_manifest(manifest_path)
+    new_manifest: dict[str, _Entry] = {}
     todo: list[tuple[Book, str, str, tuple[str, ...], ExistenceRule]] = []
     fingerprints: dict[str, str] = {}
     for rel in book.page_files(lang):
@@ -125,15 +165,15 @@ def split_book(
         fingerprint = _fingerprint(book, data, rule)
         fingerprints[rel] = fingerprint
         old = manifest.get(rel)
-        if old is not None and old.get("fingerprint") == fingerprint:
-            outputs = [str(o) for o in old.get("outputs", []) if isinstance(o, str)]
-            if all((out / o).is_file() for o in outputs if o.split("/", 1)[0] in selected):
-                new_manifest[rel] = old
-                result.unchanged += 1
-                saved = old.get("diagnostics", [])
-                assert isinstance(saved, list)
-                result.diagnostics.extend(Diagnostic.from_json(d) for d in saved)
-                continue
+        if (
+            old is not None
+            and old.fingerprint == fingerprint
+            and all((out / o).is_file() for o in old.outputs if o.split("/", 1)[0] in selected)
+        ):
+            new_manifest[rel] = old
+            result.unchanged += 1
+            result.diagnostics.extend(Diagnostic.from_json(d) for d in old.diagnostics)
+            continue
         todo.append((book, lang, rel, ordered, rule))
 
     workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
@@ -144,28 +184,23 @@ def split_book(
         done = [_work(item) for item in todo]
 
     for rel, texts, diagnostics in done:
-        outputs: list[str] = []
+        written: list[str] = []
         for fw, text in texts.items():
             path = notebook_path(out, fw, rel)
-            outputs.append(path.relative_to(out).as_posix())
+            written.append(path.relative_to(out).as_posix())
             if fw in selected:
                 atomic_write(path, text)
                 result.written.append(path)
-        for stale in manifest.get(rel, {}).get("outputs", []):  # type: ignore[union-attr]
-            if isinstance(stale, str) and stale not in outputs and (out / stale).is_file():
-                (out / stale).unlink()
-                result.removed.append(out / stale)
+        previous = manifest.get(rel)
+        stale = [o for o in previous.outputs if o not in written] if previous else []
+        result.removed.extend(_remove(out, stale))
         result.diagnostics.extend(diagnostics)
-        new_manifest[rel] = {
-            "fingerprint": fingerprints[rel],
-            "outputs": sorted(outputs),
-            "diagnostics": [d.to_json() for d in diagnostics],
-        }
+        new_manifest[rel] = _Entry(
+            fingerprints[rel], sorted(written), [d.to_json() for d in diagnostics]
+        )
     for rel, entry in manifest.items():
         if rel not in new_manifest:
-            for stale in entry.get("outputs", []):  # type: ignore[union-attr]
-                if isinstance(stale, str) and (out / stale).is_file():
-                    (out / stale).unlink()
-                    result.removed.append(out / stale)
-    atomic_write(manifest_path, json.dumps(new_manifest, indent=1, sort_keys=True) + "\n")
+            result.removed.extend(_remove(out, entry.outputs))
+    saved = {rel: asdict(entry) for rel, entry in sorted(new_manifest.items())}
+    atomic_write(manifest_path, json.dumps(saved, indent=1, sort_keys=True) + "\n")
     return result

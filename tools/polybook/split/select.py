@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import Enum
+from enum import StrEnum
 
 from polybook.source.model import Page
 
 
-class ExistenceRule(str, Enum):
+class ExistenceRule(StrEnum):
     # The existing toolchain's rule: the default framework always, others only
     # when a code cell names them explicitly (`all` does not count).
     NAMED = "named"

@@ -130,9 +130,7 @@ class _Resolver(cst.CSTTransformer):
             )
         return cst.FlattenSentinel(result)
 
-    def leave_IfExp(
-        self, original_node: cst.IfExp, updated_node: cst.IfExp
-    ) -> cst.BaseExpression:
+    def leave_IfExp(self, original_node: cst.IfExp, updated_node: cst.IfExp) -> cst.BaseExpression:
         value = _truth(updated_node.test, self.framework)
         if value is None:
             return updated_node
@@ -162,7 +160,8 @@ def resolve_many(source: str, frameworks: Iterable[str]) -> dict[str, str]:
     for framework in wanted:
         signature = _signature(source, framework)
         if signature not in by_signature:
-            by_signature[signature] = module.visit(_Resolver(framework)).code
+            code = module.visit(_Resolver(framework)).code
+            by_signature[signature] = code if code.strip() else ""
         out[framework] = by_signature[signature]
     return out
 
