@@ -52,7 +52,7 @@ ENV_VARS_pytorch ?=
 ENV_VARS_mxnet ?=
 ENV_VARS_tensorflow ?= TF_CPP_MIN_LOG_LEVEL=2
 ENV_VARS_jax ?= JAX_PLATFORMS=cpu
-ENV_VARS_COMMON ?= PYDEVD_DISABLE_FILE_VALIDATION=1
+ENV_VARS_COMMON ?=
 
 # Kernel display name, e.g. "polybook (pytorch)".
 ENV_DISPLAY_NAME ?= polybook ($(1))

@@ -64,6 +64,8 @@ class TextBlock:
     end_line: int
     # frameworks of the enclosing `:begin_tab:` region; None outside regions
     tab: frozenset[str] | None = None
+    # line of the `:begin_tab:` marker of that region (its identity)
+    region: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

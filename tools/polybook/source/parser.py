@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from polybook.diagnostics import Code, Diagnostic
 from polybook.source import markers
@@ -94,8 +94,8 @@ def _tab_names(raw: str) -> frozenset[str]:
 
 def _regions(
     lines: list[str], outside: list[int], file: str, diagnostics: list[Diagnostic]
-) -> tuple[dict[int, frozenset[str]], set[int]]:
-    """Map each line index inside a `:begin_tab:` region to its frameworks.
+) -> tuple[dict[int, tuple[int, frozenset[str]]], set[int]]:
+    """Map each line index inside a `:begin_tab:` region to (its marker line, frameworks).
 
     Returns the map and the set of marker line indices (dropped from the text).
     """
@@ -146,10 +146,10 @@ def _regions(
             )
         )
         spans.append((begin_idx, end, names))
-    region: dict[int, frozenset[str]] = {}
+    region: dict[int, tuple[int, frozenset[str]]] = {}
     for start, end, names in spans:
         for k in range(start + 1, end):
-            region[k] = names
+            region[k] = (start + 1, names)
     return region, marker_lines
 
 
@@ -233,15 +233,21 @@ def parse_page(data: bytes, *, lang: str, path: str, file: str, known: Collectio
     blocks: list[CodeCell | TextBlock | TocBlock] = []
     run: list[int] = []
 
+    def in_region(index: int) -> tuple[frozenset[str] | None, int | None]:
+        found = region.get(index)
+        return (None, None) if found is None else (found[1], found[0])
+
     def flush() -> None:
         if run:
+            tab, marker = in_region(run[0])
             blocks.append(
                 TextBlock(
                     TextKind.PROSE,
                     "\n".join(lines[k] for k in run),
                     run[0] + 1,
                     run[-1] + 1,
-                    region.get(run[0]),
+                    tab,
+                    marker,
                 )
             )
             run.clear()
@@ -271,13 +277,15 @@ def parse_page(data: bytes, *, lang: str, path: str, file: str, known: Collectio
         else:
             text_kind = TextKind.EVAL_RST if kind == "eval_rst" else TextKind.LISTING
             end = min(fence.end, len(lines) - 1)
+            tab, marker = in_region(fence.start)
             blocks.append(
                 TextBlock(
                     text_kind,
                     "\n".join(lines[fence.start : end + 1]),
                     fence.start + 1,
                     end + 1,
-                    region.get(fence.start),
+                    tab,
+                    marker,
                 )
             )
         i = fence.end + 1
@@ -296,7 +304,3 @@ def parse_page(data: bytes, *, lang: str, path: str, file: str, known: Collectio
                 )
             )
     return page
-
-
-def with_tab(block: TextBlock, tab: frozenset[str] | None) -> TextBlock:
-    return replace(block, tab=tab)

@@ -7,12 +7,11 @@ source lines; metadata record the source file, line and frameworks.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from polybook.source.model import ALL, CodeCell, Page, TextBlock, TocBlock
+from polybook.split.jsonfmt import JSON, dumps
 
 NBFORMAT = 4
 NBFORMAT_MINOR = 5
@@ -33,9 +32,12 @@ class Notebook:
     cells: list[Cell] = field(default_factory=list)
 
 
-def _lines(source: str) -> list[str]:
+def _lines(source: str) -> list[JSON]:
     parts = source.split("\n")
-    return [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+    lines: list[JSON] = [p + "\n" for p in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
 
 
 def code_frameworks(cell: CodeCell, default: str, ordered: tuple[str, ...]) -> tuple[str, ...]:
@@ -59,21 +61,22 @@ def build_notebook(
     """
     default = ordered[0]
     nb = Notebook(page, framework)
-    text: list[str] = []
-    text_line = 0
-    text_tabs: set[str] = set()
-    shared = False
+    text: list[TextBlock | TocBlock] = []
+    text_region: int | None = None
+    text_tabs: tuple[str, ...] = ()
 
     def flush() -> None:
-        nonlocal text_line, shared
-        body = "\n".join(text).strip("\n")
-        if body.strip():
-            tabs = () if shared else tuple(fw for fw in ordered if fw in text_tabs)
-            nb.cells.append(Cell("markdown", body, text_line, tabs))
+        # blocks are not contiguous (code cells of other frameworks sit between
+        # them): the cell's line is that of its first non-blank source line
+        start = next((b for b in text if b.text.strip()), None)
+        if start is not None:
+            lines = "\n".join(b.text for b in text).split("\n")
+            first = next(i for i, line in enumerate(lines) if line.strip())
+            last = max(i for i, line in enumerate(lines) if line.strip())
+            body = "\n".join(lines[first : last + 1])
+            offset = next(i for i, line in enumerate(start.text.split("\n")) if line.strip())
+            nb.cells.append(Cell("markdown", body, start.line + offset, text_tabs))
         text.clear()
-        text_tabs.clear()
-        text_line = 0
-        shared = False
 
     for block in page.blocks:
         if isinstance(block, CodeCell):
@@ -87,17 +90,19 @@ def build_notebook(
                 Cell("code", source, block.line, code_frameworks(block, default, ordered))
             )
             continue
-        if isinstance(block, TextBlock) and block.tab is not None:
+        region = block.region if isinstance(block, TextBlock) else None
+        if region is not None and isinstance(block, TextBlock) and block.tab is not None:
             if framework not in block.tab:
+                flush()  # a removed region still separates the text around it
                 continue
-            text_tabs.update(block.tab)
+            tabs = tuple(fw for fw in ordered if fw in block.tab)
         else:
-            assert isinstance(block, TextBlock | TocBlock)
-            if block.text.strip():
-                shared = True
-        if not text:
-            text_line = block.line
-        text.append(block.text)
+            tabs = ()
+        # A markdown cell is a run of shared text, or one `:begin_tab:` region.
+        if region != text_region or not text:
+            flush()
+            text_region, text_tabs = region, tabs
+        text.append(block)
     flush()
     return nb
 
@@ -105,12 +110,12 @@ def build_notebook(
 def to_json(nb: Notebook, kernel: Mapping[str, str]) -> str:
     """Serialise like nbformat's writer (indent 1, sorted keys), without its validation."""
     page = nb.page
-    cells: list[dict[str, Any]] = []
+    cells: list[JSON] = []
     for cell in nb.cells:
-        meta: dict[str, Any] = {"file": page.file, "line": cell.line}
+        meta: dict[str, JSON] = {"file": page.file, "line": cell.line}
         if cell.frameworks:
             meta["frameworks"] = list(cell.frameworks)
-        entry: dict[str, Any] = {
+        entry: dict[str, JSON] = {
             "cell_type": cell.kind,
             "id": f"{'code' if cell.kind == 'code' else 'md'}-L{cell.line}",
             "metadata": {"polybook": meta},
@@ -120,7 +125,7 @@ def to_json(nb: Notebook, kernel: Mapping[str, str]) -> str:
             entry["execution_count"] = None
             entry["outputs"] = []
         cells.append(entry)
-    document = {
+    document: JSON = {
         "cells": cells,
         "metadata": {
             "kernelspec": dict(kernel),
@@ -136,4 +141,4 @@ def to_json(nb: Notebook, kernel: Mapping[str, str]) -> str:
         "nbformat": NBFORMAT,
         "nbformat_minor": NBFORMAT_MINOR,
     }
-    return json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    return dumps(document) + "\n"

@@ -15,15 +15,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import libcst as cst
-
 from polybook import __version__
 from polybook.diagnostics import Code, Diagnostic
 from polybook.source.book import Book
 from polybook.source.model import Page
 from polybook.split.notebook import Notebook, build_notebook, to_json
 from polybook.split.select import ExistenceRule, page_frameworks
-from polybook.split.tabselect import mentions_tab_selected, resolve_many
 
 MANIFEST = ".polybook-split.json"
 _PARALLEL_MIN_PAGES = 64
@@ -74,12 +71,15 @@ def split_page(
     default = ordered[0]
     resolved: dict[str, dict[int, str]] = {fw: {} for fw in frameworks}
     for cell in page.code_cells:
-        if cell.language != "python" or not mentions_tab_selected(cell.source):
+        if cell.language != "python" or "tab.selected" not in cell.source:
             continue
+        # libcst is imported only for pages that need it (0.3 s of start-up).
+        from polybook.split.tabselect import ParserSyntaxError, resolve_many
+
         wanted = [fw for fw in frameworks if cell.belongs_to(fw, default)]
         try:
             per_fw = resolve_many(cell.source, wanted)
-        except cst.ParserSyntaxError as exc:
+        except ParserSyntaxError as exc:
             page.diagnostics.append(
                 Diagnostic.make(
                     Code.TAB_SELECTED_UNRESOLVED,

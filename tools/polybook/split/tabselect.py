@@ -15,6 +15,9 @@ import re
 from collections.abc import Iterable, Sequence
 
 import libcst as cst
+from libcst import ParserSyntaxError
+
+__all__ = ["ParserSyntaxError", "mentions_tab_selected", "resolve", "resolve_many"]
 
 _CALL = re.compile(r"tab\.selected\(([^)]*)\)")
 _NAME = re.compile(r"""["']([^"']+)["']""")
@@ -77,11 +80,43 @@ def _statements(body: cst.BaseSuite) -> list[cst.BaseStatement]:
     return [cst.SimpleStatementLine(body=body.body)]
 
 
+# Nodes the resolver descends into when every `tab.selected` is an `if` test:
+# statements and blocks only, never into expressions (rebuilding every node of
+# a tree costs ~8x the parse).
+_STRUCTURE = (
+    cst.Module,
+    cst.IndentedBlock,
+    cst.If,
+    cst.Else,
+    cst.ClassDef,
+    cst.FunctionDef,
+    cst.For,
+    cst.While,
+    cst.With,
+    cst.Try,
+    cst.TryStar,
+    cst.ExceptHandler,
+    cst.ExceptStarHandler,
+    cst.Finally,
+)
+_IF_TEST = re.compile(r"^\s*(?:if|elif)\s.*tab\.selected\(")
+
+
+def _only_in_if_tests(source: str) -> bool:
+    return all(_IF_TEST.match(line) for line in source.split("\n") if "tab.selected" in line)
+
+
 class _Resolver(cst.CSTTransformer):
-    def __init__(self, framework: str) -> None:
+    def __init__(self, framework: str, full: bool) -> None:
         super().__init__()
         self.framework = framework
+        self.full = full
         self._elifs: set[int] = set()
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if not self.full and not isinstance(node, _STRUCTURE):
+            return False
+        return super().on_visit(node)
 
     def visit_If(self, node: cst.If) -> bool:
         if isinstance(node.orelse, cst.If):
@@ -155,12 +190,13 @@ def resolve_many(source: str, frameworks: Iterable[str]) -> dict[str, str]:
     if not mentions_tab_selected(source):
         return dict.fromkeys(wanted, source)
     module = cst.parse_module(source)
+    full = not _only_in_if_tests(source)
     by_signature: dict[tuple[bool, ...], str] = {}
     out: dict[str, str] = {}
     for framework in wanted:
         signature = _signature(source, framework)
         if signature not in by_signature:
-            code = module.visit(_Resolver(framework)).code
+            code = module.visit(_Resolver(framework, full)).code
             by_signature[signature] = code if code.strip() else ""
         out[framework] = by_signature[signature]
     return out

@@ -1,0 +1,203 @@
+"""Per-framework split of whole pages and books: goldens, existence rule, incrementality."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from polybook.source.book import Book
+from polybook.split.notebook import to_json
+from polybook.split.run import kernelspec, split_book, split_page
+from polybook.split.select import ExistenceRule
+from tests.conftest import SEED_PAGES, parse_text
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+REGENERATE = os.environ.get("POLYBOOK_REGEN_GOLDEN") == "1"
+
+
+def _notebooks(book: Book, number: str) -> dict[str, str]:
+    lang, rel = SEED_PAGES[number]
+    page = book.read(lang, rel)
+    ordered = book.config.frameworks_for(lang)
+    return {fw: to_json(nb, kernelspec(book, fw)) for fw, nb in split_page(page, ordered).items()}
+
+
+@pytest.mark.parametrize(
+    ("number", "frameworks"),
+    [
+        ("000", ["pytorch", "mxnet", "tensorflow", "jax"]),
+        ("002", ["mxnet", "pytorch", "tensorflow"]),
+    ],
+)
+def test_seed_notebooks_match_golden_files(
+    seed_book: Book, number: str, frameworks: list[str]
+) -> None:
+    produced = _notebooks(seed_book, number)
+    assert list(produced) == frameworks
+    for fw, text in produced.items():
+        golden = GOLDEN / number / f"{fw}.ipynb"
+        if REGENERATE:
+            golden.parent.mkdir(parents=True, exist_ok=True)
+            golden.write_text(text, encoding="utf-8")
+        assert text == golden.read_text(encoding="utf-8"), f"{number}/{fw} differs from golden"
+        nbformat.validate(nbformat.reads(text, as_version=4))
+
+
+def test_new_syntax_default_is_first_configured_framework(seed_book: Book) -> None:
+    lang, rel = SEED_PAGES["000"]
+    page = seed_book.read(lang, rel)
+    nbs = split_page(page, ("pytorch", "mxnet", "tensorflow", "jax"))
+    # the `%load_ext` cell is gone everywhere; every cell of the page is marked
+    assert all(not c.source.startswith("%load_ext") for nb in nbs.values() for c in nb.cells)
+    assert [c.line for c in nbs["jax"].cells if c.kind == "code"] == [63, 174, 248, 304]
+
+
+def test_legacy_default_tab_mxnet_takes_unmarked_cells(seed_book: Book) -> None:
+    lang, rel = SEED_PAGES["002"]
+    page = seed_book.read(lang, rel)
+    legacy = split_page(page, ("mxnet", "pytorch", "tensorflow", "jax"))
+    unmarked = [c.line for c in page.code_cells if c.marker is None]
+    assert unmarked == [23, 85, 127, 167]
+    mx_lines = [c.line for c in legacy["mxnet"].cells if c.kind == "code"]
+    pt_lines = [c.line for c in legacy["pytorch"].cells if c.kind == "code"]
+    assert set(unmarked) <= set(mx_lines)
+    assert not set(unmarked) & set(pt_lines)
+    # the same page in a book whose default is pytorch: unmarked cells move to pytorch
+    modern = split_page(page, ("pytorch", "mxnet", "tensorflow", "jax"))
+    assert list(modern) == ["pytorch", "tensorflow"]
+    assert set(unmarked) <= {c.line for c in modern["pytorch"].cells if c.kind == "code"}
+
+
+def test_existence_rule_named_and_all() -> None:
+    page = parse_text(
+        "# P\n```{.python .input}\n%%tab all\nx = 1\n```\n"
+        "```{.python .input}\n%%tab jax\ny = 2\n```\n"
+    )
+    ordered = ("pytorch", "mxnet", "jax", "tensorflow")
+    assert list(split_page(page, ordered)) == ["pytorch", "jax"]
+    assert list(split_page(page, ordered, ExistenceRule.ALL)) == list(ordered)
+    prose_only = parse_text("# Only prose\n\nText.\n")
+    assert list(split_page(prose_only, ordered)) == ["pytorch"]
+
+
+def test_markdown_cells_tab_regions_and_markers() -> None:
+    page = parse_text(
+        "Intro\n"
+        "\n"
+        ":begin_tab:`pytorch`\n"
+        "Torch words.\n"
+        ":end_tab:\n"
+        "\n"
+        ":begin_tab:`jax`\n"
+        "JAX words.\n"
+        ":end_tab:\n"
+        "\n"
+        "Outro\n"
+        "```{.python .input}\n"
+        "%%tab pytorch, jax\n"
+        "z = 0\n"
+        "```\n"
+    )
+    nbs = split_page(page, ("pytorch", "jax"))
+    pt = [(c.kind, c.source, c.line, c.frameworks) for c in nbs["pytorch"].cells]
+    assert pt == [
+        ("markdown", "Intro", 1, ()),
+        ("markdown", "Torch words.", 4, ("pytorch",)),
+        ("markdown", "Outro", 11, ()),
+        ("code", "z = 0", 12, ("pytorch", "jax")),
+    ]
+    jx = [(c.kind, c.source) for c in nbs["jax"].cells]
+    assert jx == [
+        ("markdown", "Intro"),
+        ("markdown", "JAX words."),
+        ("markdown", "Outro"),
+        ("code", "z = 0"),
+    ]
+
+
+def test_bash_cell_becomes_bash_magic() -> None:
+    page = parse_text("```{.bash .input}\n%%tab pytorch\nls -l\n```\n")
+    (cell,) = split_page(page, ("pytorch",))["pytorch"].cells
+    assert cell.source == "%%bash\nls -l"
+
+
+def test_split_writes_paths_and_is_byte_identical_on_rerun(seed_book: Book, tmp_path: Path) -> None:
+    out_a, out_b = tmp_path / "a", tmp_path / "b"
+    result = split_book(seed_book, "id", out_a)
+    assert sorted(p.relative_to(out_a).as_posix() for p in result.written) == [
+        "jax/chapter_cnn/alexnet.ipynb",
+        "jax/chapter_cnn/lenet.ipynb",
+        "mxnet/chapter_cnn/alexnet.ipynb",
+        "mxnet/chapter_cnn/lenet.ipynb",
+        "pytorch/chapter_cnn/alexnet.ipynb",
+        "pytorch/chapter_cnn/index.ipynb",
+        "pytorch/chapter_cnn/lenet.ipynb",
+        "pytorch/index.ipynb",
+        "tensorflow/chapter_cnn/alexnet.ipynb",
+        "tensorflow/chapter_cnn/lenet.ipynb",
+    ]
+    split_book(seed_book, "id", out_b, jobs=1)
+    files = sorted(p.relative_to(out_a) for p in out_a.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(out_b) for p in out_b.rglob("*") if p.is_file())
+    for rel in files:
+        assert (out_a / rel).read_bytes() == (out_b / rel).read_bytes()
+    assert [d.code for d in result.diagnostics] == ["PB101"]
+
+
+def test_rerun_skips_unchanged_pages_and_follows_edits(seed_book: Book, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    split_book(seed_book, "id", out)
+    again = split_book(seed_book, "id", out)
+    assert again.written == [] and again.unchanged == 4
+    assert [d.code for d in again.diagnostics] == ["PB101"]  # remembered, not lost
+    page = seed_book.lang_root("id") / "chapter_cnn" / "lenet.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nSatu kalimat lagi.\n", encoding="utf-8")
+    edited = split_book(seed_book, "id", out)
+    assert sorted(p.relative_to(out).as_posix() for p in edited.written) == [
+        "jax/chapter_cnn/lenet.ipynb",
+        "mxnet/chapter_cnn/lenet.ipynb",
+        "pytorch/chapter_cnn/lenet.ipynb",
+        "tensorflow/chapter_cnn/lenet.ipynb",
+    ]
+    nb = json.loads((out / "pytorch/chapter_cnn/lenet.ipynb").read_text(encoding="utf-8"))
+    assert nb["cells"][-1]["source"][-1] == "Satu kalimat lagi."
+    # a deleted output is rewritten; a deleted page takes its notebooks with it
+    (out / "jax/chapter_cnn/alexnet.ipynb").unlink()
+    assert [p.name for p in split_book(seed_book, "id", out).written] == ["alexnet.ipynb"] * 4
+    (seed_book.lang_root("id") / "chapter_cnn" / "alexnet.md").unlink()
+    removed = split_book(seed_book, "id", out).removed
+    assert sorted(p.relative_to(out).as_posix() for p in removed) == [
+        "jax/chapter_cnn/alexnet.ipynb",
+        "mxnet/chapter_cnn/alexnet.ipynb",
+        "pytorch/chapter_cnn/alexnet.ipynb",
+        "tensorflow/chapter_cnn/alexnet.ipynb",
+    ]
+
+
+def test_one_framework_only(seed_book: Book, tmp_path: Path) -> None:
+    result = split_book(seed_book, "vi", tmp_path, ["tensorflow"])
+    assert [p.relative_to(tmp_path).as_posix() for p in result.written] == [
+        "tensorflow/chapter_cnn/lenet.ipynb"
+    ]
+
+
+def test_source_positions_in_metadata(seed_book: Book) -> None:
+    nb = json.loads(_notebooks(seed_book, "000")["jax"])
+    lines = (seed_book.lang_root("id") / "chapter_cnn/lenet.md").read_text("utf-8").split("\n")
+    for cell in nb["cells"]:
+        meta = cell["metadata"]["polybook"]
+        assert meta["file"] == "chapters/id/chapter_cnn/lenet.md"
+        first = "".join(cell["source"]).split("\n")[0]
+        if cell["cell_type"] == "code":
+            assert lines[meta["line"] - 1].startswith("```{.python .input")
+            assert first in lines[meta["line"] : meta["line"] + 40]
+        else:
+            assert lines[meta["line"] - 1] == first
+    assert {c["id"] for c in nb["cells"]} == {
+        f"{'code' if c['cell_type'] == 'code' else 'md'}-L{c['metadata']['polybook']['line']}"
+        for c in nb["cells"]
+    }
