@@ -160,3 +160,17 @@ def test_code_without_tab_selected_is_returned_untouched() -> None:
 def test_unparsable_code_raises() -> None:
     with pytest.raises(libcst.ParserSyntaxError):
         resolve("if tab.selected('jax'):\nx = 1\n", "jax")
+
+
+def test_ipython_lines_survive_resolution() -> None:
+    code = src(
+        """
+        %matplotlib inline
+        if tab.selected('pytorch'):
+            !pip list
+            files = !ls
+        x = 1
+        """
+    )
+    assert resolve(code, "pytorch") == "%matplotlib inline\n!pip list\nfiles = !ls\nx = 1\n"
+    assert resolve(code, "jax") == "%matplotlib inline\nx = 1\n"

@@ -3,24 +3,10 @@
 from __future__ import annotations
 
 import ast
-import re
 
 from polybook.diagnostics import Code, Diagnostic
 from polybook.source.model import CodeCell, Page
-
-_IPYTHON = re.compile(r"^(?P<indent>\s*)(?:[%!]|\w+\s*=\s*[%!])")
-
-
-def neutralise(source: str) -> str:
-    """Replace IPython-only lines (magics, shell escapes) with `pass`, keeping line numbers."""
-    out = []
-    for line in source.split("\n"):
-        match = _IPYTHON.match(line)
-        if match is not None:
-            out.append(match.group("indent") + "pass")
-        else:
-            out.append(line)
-    return "\n".join(out)
+from polybook.split.ipython import neutralise
 
 
 def _source_line(cell: CodeCell, text: str, lineno: int) -> int:

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Sequence
 import libcst as cst
 from libcst import ParserSyntaxError
 
+from polybook.split.ipython import mask, unmask
+
 __all__ = ["ParserSyntaxError", "mentions_tab_selected", "resolve", "resolve_many"]
 
 _CALL = re.compile(r"tab\.selected\(([^)]*)\)")
@@ -189,14 +191,15 @@ def resolve_many(source: str, frameworks: Iterable[str]) -> dict[str, str]:
     wanted: Sequence[str] = list(frameworks)
     if not mentions_tab_selected(source):
         return dict.fromkeys(wanted, source)
-    module = cst.parse_module(source)
+    masked, originals = mask(source)
+    module = cst.parse_module(masked)
     full = not _only_in_if_tests(source)
     by_signature: dict[tuple[bool, ...], str] = {}
     out: dict[str, str] = {}
     for framework in wanted:
         signature = _signature(source, framework)
         if signature not in by_signature:
-            code = module.visit(_Resolver(framework, full)).code
+            code = unmask(module.visit(_Resolver(framework, full)).code, originals)
             by_signature[signature] = code if code.strip() else ""
         out[framework] = by_signature[signature]
     return out

@@ -1,0 +1,198 @@
+"""`polybook check`: diagnostics across the book, and the seeds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from polybook.check.run import check_book
+from polybook.cli import main
+from polybook.diagnostics import Severity
+from polybook.source.book import Book
+from polybook.split.ipython import neutralise
+from tests.conftest import FIXTURES
+
+
+def _errors(diagnostics: list) -> list:  # type: ignore[type-arg]
+    return [d for d in diagnostics if d.severity is Severity.ERROR]
+
+
+def test_seed_003_mojibake_is_reported_at_its_line(seed_book: Book) -> None:
+    found = [d for d in check_book(seed_book, "id") if d.code == "PB101"]
+    assert [(d.file, d.line, d.severity) for d in found] == [
+        ("chapters/id/chapter_cnn/alexnet.md", 173, Severity.WARNING)
+    ]
+
+
+@pytest.mark.parametrize("lang", ["id", "vi", "tr", "en"])
+def test_seed_errors_are_only_dangling_references(seed_book: Book, lang: str) -> None:
+    """Errors on the seeds are references to labels of pages outside the test book."""
+    diagnostics = check_book(seed_book, lang)
+    errors = _errors(diagnostics)
+    assert {d.code for d in errors} <= {"PB151"}
+    outside = {
+        "sec_softmax_scratch",
+        "sec_mlp-implementation",
+        "sec_mlp_scratch",
+        "subsec_xavier",
+        "sec_resnet",
+        "sec_alexnet",
+        "subsec_activation-functions",
+        "sec_dropout",
+        "sec_multi_gpu",
+        "sec_use_gpu",
+        "sec_mlp",
+        "sec_linear_concise",
+        "sec_softmax_concise",
+        "sec_linear_scratch",
+        "sec_fashion_mnist",
+        "sec_xavier",
+    }
+    assert {d.target for d in errors} <= outside
+    assert all(d.target for d in errors)
+
+
+def test_seed_000_exact_dangling_references(seed_book: Book) -> None:
+    lenet = [d for d in check_book(seed_book, "id") if d.file.endswith("lenet.md")]
+    assert [(d.code, d.line, d.target) for d in lenet] == [
+        ("PB151", 12, "sec_softmax_scratch"),
+        ("PB151", 13, "sec_mlp-implementation"),
+        ("PB151", 120, "subsec_xavier"),
+        ("PB151", 325, "sec_mlp-implementation"),
+        ("PB151", 325, "sec_resnet"),
+    ]
+
+
+def _book(tmp_path: Path, pages: dict[str, str], bib: str = "") -> Book:
+    root = tmp_path / "book"
+    (root / "_config").mkdir(parents=True)
+    config = (FIXTURES / "seedbook" / "_config" / "book.toml").read_text(encoding="utf-8")
+    (root / "_config" / "book.toml").write_text(config, encoding="utf-8")
+    (root / "references.bib").write_text(bib, encoding="utf-8")
+    for rel, text in pages.items():
+        path = root / "chapters" / "en" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return Book.open(root)
+
+
+def test_book_level_diagnostics(tmp_path: Path) -> None:
+    book = _book(
+        tmp_path,
+        {
+            "index.md": "# Book\n\n```toc\n:maxdepth: 2\n\nch/a\nch/missing.md\n```\n",
+            "ch/a.md": (
+                "# A\n:label:`sec_a`\n\nSee :numref:`sec_b` and :eqref:`eq_none`.\n"
+                "Cited :cite:`Known.2000,Unknown.2001` and :citet:`Known.2000`.\n"
+            ),
+            "ch/b.md": "# B\n:label:`sec_a`\n\n## Sub\n:label:`sec_b`\n",
+        },
+        bib="@article{Known.2000,\n  title={T},\n  year={2000}\n}\n@comment{Unknown.2001,}\n",
+    )
+    got = [(d.code, d.file, d.line, d.target) for d in check_book(book, "en")]
+    assert got == [
+        ("PB151", "chapters/en/ch/a.md", 4, "eq_none"),
+        ("PB152", "chapters/en/ch/a.md", 5, "Unknown.2001"),
+        ("PB150", "chapters/en/ch/b.md", 2, "sec_a"),
+        ("PB153", "chapters/en/index.md", 7, "ch/missing"),
+    ]
+
+
+def test_code_validity_per_framework(tmp_path: Path) -> None:
+    book = _book(
+        tmp_path,
+        {
+            "p.md": (
+                "# P\n"
+                "```{.python .input}\n"
+                "%%tab all\n"
+                "%matplotlib inline\n"
+                "files = !ls\n"
+                "!pip list\n"
+                "if tab.selected('jax'):\n"
+                "    x = (1,\n"
+                "else:\n"
+                "    x = 2\n"
+                "```\n"
+                "```{.python .input}\n"
+                "%%tab pytorch, jax\n"
+                "if tab.selected('jax'):\n"
+                "    y = [1,\n"
+                "if tab.selected('pytorch'):\n"
+                "    y = 1\n"
+                "print(tab.selected('jax'))\n"
+                "```\n"
+            )
+        },
+    )
+    got = [(d.code, d.line, d.message[:40]) for d in check_book(book, "en")]
+    assert got == [
+        ("PB160", 8, "invalid Python for pytorch, jax: '(' was"),
+        ("PB162", 10, "tab.selected not resolved: the cell does"),
+        ("PB160", 15, "invalid Python for pytorch, jax: '[' was"),
+        ("PB162", 17, "tab.selected not resolved: the cell does"),
+    ]
+
+
+def test_tab_selected_outside_if_after_split(tmp_path: Path) -> None:
+    book = _book(
+        tmp_path,
+        {"p.md": "# P\n```{.python .input}\n%%tab pytorch, jax\nuse = tab.selected('jax')\n```\n"},
+    )
+    got = [(d.code, d.line, d.message) for d in check_book(book, "en")]
+    assert got == [
+        (
+            "PB161",
+            4,
+            "tab.selected(...) outside an if test cannot be resolved (pytorch, jax)",
+        )
+    ]
+
+
+def test_neutralise_keeps_line_numbers() -> None:
+    assert neutralise("%time x = 1\n  !ls\nout = %env\ny = 2") == "pass\n  pass\npass\ny = 2"
+
+
+def test_check_cli_json_and_exit_status(
+    seed_book: Book, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["--book", str(seed_book.root), "check", "--lang", "id", "--format", "json"])
+    assert code == 1
+    records = json.loads(capsys.readouterr().out)
+    assert records[0] == {
+        "code": "PB151",
+        "severity": "error",
+        "file": "chapters/id/chapter_cnn/alexnet.md",
+        "line": 263,
+        "message": ":numref:`subsec_activation-functions` points to a label no page defines",
+        "target": "subsec_activation-functions",
+    }
+    mojibake = [r for r in records if r["code"] == "PB101"]
+    assert mojibake == [
+        {
+            "code": "PB101",
+            "severity": "warning",
+            "file": "chapters/id/chapter_cnn/alexnet.md",
+            "line": 173,
+            "message": "double-encoded UTF-8 'â€“' (meant '–')",
+        }
+    ]
+
+
+def test_check_cli_clean_book_exits_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = _book(tmp_path, {"index.md": "# Book\n\nNothing to see.\n"})
+    assert main(["--book", str(book.root), "check"]) == 0
+    assert capsys.readouterr().out == "check en: 0 errors, 0 warnings, 0 info\n"
+
+
+def test_missing_translation_is_info(tmp_path: Path) -> None:
+    book = _book(tmp_path, {"index.md": "# Book\n", "a.md": "# A\n"})
+    fr = book.root / "chapters" / "vi"
+    fr.mkdir(parents=True)
+    (fr / "index.md").write_text("# Sách\n", encoding="utf-8")
+    got = [(d.code, d.severity, d.file, d.target) for d in check_book(book, "vi")]
+    assert got == [("PB180", Severity.INFO, "chapters/en/a.md", "a.md")]
