@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import configparser
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -36,19 +37,24 @@ def load_config(root: Path) -> BookConfig:
     raise ConfigError(path, "(file)", f"no {CONFIG_FILE} or {LEGACY_FILE} in {root}")
 
 
+def _describe(err: Mapping[str, Any]) -> tuple[str, str]:
+    key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    kind = err["type"]
+    if kind == "missing":
+        return key, "missing required key"
+    if kind == "extra_forbidden":
+        return key, "unknown key"
+    return key, str(err["msg"])
+
+
 def _validate(path: Path, data: dict[str, Any]) -> BookConfig:
     try:
         return BookConfig.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        kind = err["type"]
-        if kind == "missing":
-            message = "missing required key"
-        elif kind == "extra_forbidden":
-            message = "unknown key"
-        else:
-            message = err["msg"]
+        problems = [_describe(err) for err in exc.errors()]
+        key, message = problems[0]
+        if len(problems) > 1:
+            message += "; also " + "; ".join(f"{k}: {m}" for k, m in problems[1:])
         raise ConfigError(path, key, message) from None
 
 
