@@ -68,7 +68,9 @@ def test_legacy_default_tab_mxnet_takes_unmarked_cells(seed_book: Book) -> None:
     assert not set(unmarked) & set(pt_lines)
     # the same page in a book whose default is pytorch: unmarked cells move to pytorch
     modern = split_page(page, ("pytorch", "mxnet", "tensorflow", "jax"))
-    assert list(modern) == ["pytorch", "tensorflow"]
+    # mxnet is still named by the page's `:begin_tab:` prose
+    assert list(modern) == ["pytorch", "mxnet", "tensorflow"]
+    assert [c.line for c in modern["mxnet"].cells if c.kind == "code"] == [115, 298]
     assert set(unmarked) <= {c.line for c in modern["pytorch"].cells if c.kind == "code"}
 
 
@@ -80,8 +82,21 @@ def test_existence_rule_named_and_all() -> None:
     ordered = ("pytorch", "mxnet", "jax", "tensorflow")
     assert list(split_page(page, ordered)) == ["pytorch", "jax"]
     assert list(split_page(page, ordered, ExistenceRule.ALL)) == list(ordered)
+    # a page without code exists everywhere
     prose_only = parse_text("# Only prose\n\nText.\n")
-    assert list(split_page(prose_only, ordered)) == ["pytorch"]
+    assert list(split_page(prose_only, ordered)) == list(ordered)
+    # prose regions name frameworks too, `all` does not; empty regions do not count
+    regions = parse_text(
+        "```{.python .input}\nx = 1\n```\n:begin_tab:`mxnet`\nMX.\n:end_tab:\n"
+        ":begin_tab:`all`\nAll.\n:end_tab:\n:begin_tab:`jax`\n:end_tab:\n"
+    )
+    assert list(split_page(regions, ordered)) == ["pytorch", "mxnet"]
+    assert list(split_page(regions, ordered, ExistenceRule.NAMED_IN_CODE)) == ["pytorch"]
+    # every framework needs a cell of its own, the default one included
+    others = parse_text("```{.python .input}\n%%tab jax\nx = 1\n```\n")
+    assert list(split_page(others, ordered)) == ["jax"]
+    only_interact = parse_text("```{.python .input}\n%load_ext d2lbook.tab\n```\n# T\n")
+    assert list(split_page(only_interact, ordered)) == []
 
 
 def test_markdown_cells_tab_regions_and_markers() -> None:
@@ -129,16 +144,9 @@ def test_split_writes_paths_and_is_byte_identical_on_rerun(seed_book: Book, tmp_
     out_a, out_b = tmp_path / "a", tmp_path / "b"
     result = split_book(seed_book, "id", out_a)
     assert sorted(p.relative_to(out_a).as_posix() for p in result.written) == [
-        "jax/chapter_cnn/alexnet.ipynb",
-        "jax/chapter_cnn/lenet.ipynb",
-        "mxnet/chapter_cnn/alexnet.ipynb",
-        "mxnet/chapter_cnn/lenet.ipynb",
-        "pytorch/chapter_cnn/alexnet.ipynb",
-        "pytorch/chapter_cnn/index.ipynb",
-        "pytorch/chapter_cnn/lenet.ipynb",
-        "pytorch/index.ipynb",
-        "tensorflow/chapter_cnn/alexnet.ipynb",
-        "tensorflow/chapter_cnn/lenet.ipynb",
+        f"{fw}/{page}.ipynb"
+        for fw in ("jax", "mxnet", "pytorch", "tensorflow")
+        for page in ("chapter_cnn/alexnet", "chapter_cnn/index", "chapter_cnn/lenet", "index")
     ]
     split_book(seed_book, "id", out_b, jobs=1)
     files = sorted(p.relative_to(out_a) for p in out_a.rglob("*") if p.is_file())
@@ -180,8 +188,10 @@ def test_rerun_skips_unchanged_pages_and_follows_edits(seed_book: Book, tmp_path
 
 def test_one_framework_only(seed_book: Book, tmp_path: Path) -> None:
     result = split_book(seed_book, "vi", tmp_path, ["tensorflow"])
-    assert [p.relative_to(tmp_path).as_posix() for p in result.written] == [
-        "tensorflow/chapter_cnn/lenet.ipynb"
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in result.written) == [
+        "tensorflow/chapter_cnn/index.ipynb",
+        "tensorflow/chapter_cnn/lenet.ipynb",
+        "tensorflow/index.ipynb",
     ]
 
 

@@ -54,6 +54,9 @@ ENV_VARS_tensorflow ?= TF_CPP_MIN_LOG_LEVEL=2
 ENV_VARS_jax ?= JAX_PLATFORMS=cpu
 ENV_VARS_COMMON ?=
 
+# Extra flags for `pip install -r` (e.g. ENV_PIP_FLAGS= for the full log).
+ENV_PIP_FLAGS ?= --quiet --progress-bar off
+
 # Kernel display name, e.g. "polybook (pytorch)".
 ENV_DISPLAY_NAME ?= polybook ($(1))
 
@@ -67,10 +70,13 @@ ENV_RUN = env $(SANE_LOCALE) $(ENV_VARS_COMMON) $(ENV_VARS_$(FRAMEWORK)) $(ENV_P
 # $(call _env_kernel_flags,fw): NAME=VALUE words -> --env NAME VALUE
 _env_kernel_flags = $(foreach kv,$(ENV_VARS_COMMON) $(ENV_VARS_$(1)),--env $(firstword $(subst =, ,$(kv))) "$(patsubst $(firstword $(subst =, ,$(kv)))=%,%,$(kv))")
 
-.PHONY: env env-all env-check env-check-all env-clean $(addprefix env-,$(FRAMEWORKS)) $(addprefix env-check-,$(FRAMEWORKS))
+.PHONY: env env-all env-check env-check-all env-clean _env-unknown-framework $(addprefix env-,$(FRAMEWORKS)) $(addprefix env-check-,$(FRAMEWORKS))
 
 ## env: build the environment for $(FRAMEWORK)
-env: $(ENVS_DIR)/$(FRAMEWORK)/.installed
+env: $(if $(wildcard $(REQUIREMENTS_DIR)/$(FRAMEWORK).txt),$(ENVS_DIR)/$(FRAMEWORK)/.installed,_env-unknown-framework)
+
+_env-unknown-framework:
+	@echo "env.mk: no $(REQUIREMENTS_DIR)/$(FRAMEWORK).txt for FRAMEWORK=$(FRAMEWORK) (known: $(FRAMEWORKS))" >&2; exit 1
 
 ## env-all: build the environments for all $(FRAMEWORKS)
 env-all: $(addprefix env-,$(FRAMEWORKS))
@@ -80,7 +86,7 @@ $(addprefix env-,$(FRAMEWORKS)): env-%: $(ENVS_DIR)/%/.installed
 $(ENVS_DIR)/%/.installed: $(REQUIREMENTS_DIR)/%.txt $(_ENV_MK_FILE)
 	@echo "==> [$*] environment $(abspath $(ENVS_DIR)/$*)"
 	@test -x $(ENVS_DIR)/$*/bin/python || env $(SANE_LOCALE) $(PYTHON) -m venv $(ENVS_DIR)/$*
-	env $(SANE_LOCALE) $(abspath $(ENVS_DIR)/$*)/bin/python -m pip install --disable-pip-version-check -r $<
+	env $(SANE_LOCALE) $(abspath $(ENVS_DIR)/$*)/bin/python -m pip install --disable-pip-version-check $(ENV_PIP_FLAGS) -r $<
 	env $(SANE_LOCALE) $(abspath $(ENVS_DIR)/$*)/bin/python -m ipykernel install \
 	    --prefix $(abspath $(ENVS_DIR)/$*) --name polybook-$* \
 	    --display-name "$(call ENV_DISPLAY_NAME,$*)" $(call _env_kernel_flags,$*)

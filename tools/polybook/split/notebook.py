@@ -62,7 +62,7 @@ def build_notebook(
     default = ordered[0]
     nb = Notebook(page, framework)
     text: list[TextBlock | TocBlock] = []
-    text_region: int | None = None
+    text_region: frozenset[str] | None = None
     text_tabs: tuple[str, ...] = ()
 
     def flush() -> None:
@@ -80,9 +80,9 @@ def build_notebook(
 
     for block in page.blocks:
         if isinstance(block, CodeCell):
+            flush()  # a code cell, kept or not, ends the markdown cell before it
             if not block.belongs_to(framework, default):
                 continue
-            flush()
             source = code.get(block.line, block.source)
             if block.language == "bash":
                 source = "%%bash\n" + source
@@ -90,18 +90,21 @@ def build_notebook(
                 Cell("code", source, block.line, code_frameworks(block, default, ordered))
             )
             continue
-        region = block.region if isinstance(block, TextBlock) else None
-        if region is not None and isinstance(block, TextBlock) and block.tab is not None:
-            if framework not in block.tab:
+        tab = block.tab if isinstance(block, TextBlock) else None
+        if tab is not None:
+            if framework not in tab and ALL not in tab:
                 flush()  # a removed region still separates the text around it
                 continue
-            tabs = tuple(fw for fw in ordered if fw in block.tab)
+            tabs = tuple(fw for fw in ordered if fw in tab or ALL in tab)
+        elif not block.text.strip() and text_tabs:
+            continue  # blank lines between two regions do not separate them
         else:
             tabs = ()
-        # A markdown cell is a run of shared text, or one `:begin_tab:` region.
-        if region != text_region or not text:
+        # A markdown cell is a run of shared text, or a run of regions that
+        # name the same frameworks.
+        if tab != text_region or not text:
             flush()
-            text_region, text_tabs = region, tabs
+            text_region, text_tabs = tab, tabs
         text.append(block)
     flush()
     return nb
