@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import time
 from collections.abc import Sequence
@@ -49,6 +50,14 @@ def _lang(book: Book, value: str | None) -> str:
     return lang
 
 
+def frameworks_arg(book: Book, lang: str, value: str) -> list[str]:
+    return _frameworks(book, lang, value)
+
+
+def lang_arg(book: Book, value: str | None) -> str:
+    return _lang(book, value)
+
+
 def cmd_split(book: Book, args: argparse.Namespace) -> int:
     from polybook.split.run import split_book
 
@@ -84,6 +93,16 @@ def cmd_check(book: Book, args: argparse.Namespace) -> int:
     return 1 if has_errors(diagnostics) else 0
 
 
+# Stages that add their own subcommands: each module has
+# `register(subparsers) -> None` and imports heavy dependencies lazily, inside
+# its handlers, so that `polybook --help` and fast commands stay fast.
+STAGE_COMMANDS = (
+    "polybook.library.command",
+    "polybook.execute.command",
+    "polybook.render.command",
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="polybook", description=__doc__)
     parser.add_argument("--version", action="version", version=f"polybook {__version__}")
@@ -107,6 +126,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--lang")
     check.add_argument("--format", choices=["text", "json"], default="text")
     check.set_defaults(func=cmd_check)
+
+    for name in STAGE_COMMANDS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue  # that stage is not part of this build
+        module.register(sub)
     return parser
 
 
