@@ -21,9 +21,15 @@ BIN := $(VENV)/bin
 POLYBOOK := $(BIN)/polybook
 PYTEST_ARGS ?=
 
-.PHONY: all venv test lint typecheck unit split check lib bench clean html
+.PHONY: all venv test lint typecheck unit split check lib bench clean html info
 
 all: html
+
+# Per-framework environments (make env FRAMEWORK=jax), and the stages that
+# bring their own targets.
+include tools/make/env.mk
+-include tools/make/execute.mk
+-include tools/make/render.mk
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +59,19 @@ check: venv
 
 bench: venv
 	$(BIN)/python bench/bench_split.py
+
+# What the variables resolve to: the book language and framework, and the
+# locale every command runs under.
+info:
+	@echo "book language: $(BOOK_LANG)"
+	@echo "framework: $(FRAMEWORK)"
+	@echo "locale: LANG=$$LANG LC_ALL=$$LC_ALL"
+
+ifeq ($(wildcard tools/make/render.mk),)
+# Until the render stage lands, `make html` runs the stages that exist.
+html: split
+	@echo "html: rendering is not available yet; split notebooks are in _build/split/$(BOOK_LANG)"
+endif
 
 clean:
 	rm -rf _build

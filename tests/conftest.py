@@ -45,6 +45,15 @@ def _index(title: str, entries: list[str], label: str | None = None) -> str:
 @pytest.fixture
 def seed_book(tmp_path: Path) -> Book:
     """The five seeds as pages of one small book (four languages)."""
+    return Book.open(make_seed_book(tmp_path))
+
+
+@pytest.fixture
+def seed_book_root(tmp_path: Path) -> Path:
+    return make_seed_book(tmp_path)
+
+
+def make_seed_book(tmp_path: Path) -> Path:
     root = tmp_path / "seedbook"
     shutil.copytree(FIXTURES / "seedbook", root)
     pages: dict[str, list[str]] = {}
@@ -59,4 +68,4 @@ def seed_book(tmp_path: Path) -> Book:
         (base / "chapter_cnn" / "index.md").write_text(
             _index("CNN", sorted(stems), "chap_cnn"), encoding="utf-8"
         )
-    return Book.open(root)
+    return root
