@@ -104,7 +104,10 @@ STAGE_COMMANDS = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="polybook", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="polybook",
+        description="Build multi-framework, multi-language literate books.",
+    )
     parser.add_argument("--version", action="version", version=f"polybook {__version__}")
     parser.add_argument("--book", default=".", help="book root (default: current directory)")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -36,11 +36,9 @@ class Code(Enum):
     # prose tab regions
     UNCLOSED_BEGIN_TAB = ("PB130", Severity.ERROR, "unclosed-begin-tab")
     STRAY_END_TAB = ("PB131", Severity.ERROR, "stray-end-tab")
-    REOPENED_BEGIN_TAB = ("PB132", Severity.WARNING, "reopened-begin-tab")
     # roles
     UNCLOSED_ROLE = ("PB140", Severity.ERROR, "unclosed-role")
     DOUBLE_BACKTICK_ROLE = ("PB141", Severity.ERROR, "double-backtick-role")
-    UNKNOWN_ROLE = ("PB142", Severity.WARNING, "unknown-role")
     ROLE_IN_HEADING = ("PB143", Severity.WARNING, "role-in-heading")
     ROLE_IN_LINK = ("PB144", Severity.WARNING, "role-in-link")
     # labels, references, citations, toc
@@ -48,7 +46,6 @@ class Code(Enum):
     DANGLING_REFERENCE = ("PB151", Severity.ERROR, "dangling-reference")
     MISSING_CITATION = ("PB152", Severity.ERROR, "missing-citation")
     TOC_MISSING_PAGE = ("PB153", Severity.ERROR, "toc-missing-page")
-    ORPHAN_LABEL = ("PB154", Severity.WARNING, "orphan-label")
     BIB_UNREADABLE = ("PB155", Severity.ERROR, "bib-unreadable")
     # python code after the split
     CODE_SYNTAX = ("PB160", Severity.ERROR, "code-syntax")
