@@ -161,7 +161,8 @@ def test_check_cli_json_and_exit_status(
     code = main(["--book", str(seed_book.root), "check", "--lang", "id", "--format", "json"])
     assert code == 1
     records = json.loads(capsys.readouterr().out)
-    assert records[0] == {
+    assert {r["code"] for r in records} == {"PB101", "PB151"}
+    assert [r for r in records if r["code"] == "PB151"][0] == {
         "code": "PB151",
         "severity": "error",
         "file": "chapters/id/chapter_cnn/alexnet.md",
