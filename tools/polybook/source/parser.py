@@ -35,6 +35,7 @@ class _Fence:
     end: int  # 0-based index of the closing line (== len(lines) when unclosed)
     info: str
     body: list[int]  # indices of body lines
+    attrs: markers.FenceInfo
 
 
 def _scan_fences(
@@ -51,7 +52,8 @@ def _scan_fences(
             i += 1
             continue
         fence, info = match.group("fence"), match.group("info").strip()
-        is_input = markers.parse_fence_info(info).is_input
+        attrs = markers.parse_fence_info(info)
+        is_input = attrs.is_input
         body: list[int] = []
         j = i + 1
         while j < count:
@@ -83,7 +85,7 @@ def _scan_fences(
                     f"fence {fence}{info} is never closed; it runs to the end of the page",
                 )
             )
-        fences.append(_Fence(i, j, info, body))
+        fences.append(_Fence(i, j, info, body, attrs))
         i = j + 1
     return fences, outside
 
@@ -175,7 +177,7 @@ def _code_cell(
     page: Page,
     known: Collection[str],
 ) -> CodeCell | None:
-    info = markers.parse_fence_info(fence.info)
+    info = fence.attrs
     body = fence.body
     first = next((k for k in body if lines[k].strip()), None)
     marker = None
@@ -268,7 +270,7 @@ def parse_page(data: bytes, *, lang: str, path: str, file: str, known: Collectio
             continue
         flush()
         kind = fence.info.split(None, 1)[0] if fence.info else ""
-        if markers.parse_fence_info(fence.info).is_input:
+        if fence.attrs.is_input:
             cell = _code_cell(fence, lines, page, known)
             if cell is not None:
                 blocks.append(cell)

@@ -6,7 +6,7 @@ import re
 
 from polybook.diagnostics import Code, Diagnostic
 from polybook.source.model import Label, LabelKind, Page, Role
-from polybook.source.text import find_mojibake
+from polybook.source.text import find_mojibake, has_mojibake_candidate
 
 KNOWN_ROLES = frozenset(
     {
@@ -108,7 +108,8 @@ def _label_kind(prev: str, nxt: str) -> tuple[LabelKind, str]:
 
 def analyse_prose(page: Page, lines: list[str], outside: list[int], skip: set[int]) -> None:
     """Fill page.roles, page.labels, page.title and report prose damage."""
-    for idx, line in enumerate(lines):
+    suspicious = has_mojibake_candidate("\n".join(lines))
+    for idx, line in enumerate(lines if suspicious else ()):
         for damaged, fixed in find_mojibake(line):
             page.diagnostics.append(
                 Diagnostic.make(

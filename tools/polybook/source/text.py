@@ -27,6 +27,11 @@ def _repair(fragment: str) -> str | None:
     return None
 
 
+def has_mojibake_candidate(text: str) -> bool:
+    """Cheap pre-check over a whole page before the per-line search."""
+    return _MOJIBAKE.search(text) is not None
+
+
 def find_mojibake(line: str) -> list[tuple[str, str]]:
     """(damaged, repaired) pairs found in one line of text."""
     found = []
