@@ -162,7 +162,7 @@ def test_check_cli_json_and_exit_status(
     assert code == 1
     records = json.loads(capsys.readouterr().out)
     assert {r["code"] for r in records} == {"PB101", "PB151"}
-    assert [r for r in records if r["code"] == "PB151"][0] == {
+    assert next(r for r in records if r["code"] == "PB151") == {
         "code": "PB151",
         "severity": "error",
         "file": "chapters/id/chapter_cnn/alexnet.md",

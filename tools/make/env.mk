@@ -51,7 +51,8 @@ ENV_MODULE_jax ?= jax
 ENV_VARS_pytorch ?=
 ENV_VARS_mxnet ?=
 ENV_VARS_tensorflow ?= TF_CPP_MIN_LOG_LEVEL=2
-ENV_VARS_jax ?= JAX_PLATFORMS=cpu
+# JAX_PLATFORMS is set by the executor (cpu only when a kernel gets no GPU)
+ENV_VARS_jax ?=
 ENV_VARS_COMMON ?=
 
 # Extra flags for `pip install -r` (e.g. ENV_PIP_FLAGS= for the full log).

@@ -26,6 +26,9 @@ class FrameworkConfig(_Strict):
     alias: tuple[str, ...] = ()
     args_alias: tuple[str, ...] = ()
     reverse_alias: tuple[str, ...] = ()
+    # Whether `polybook lib` writes `<library_dir>/<module>.py` for this framework
+    # (a legacy config.ini book without a `[library-<fw>]` section has none).
+    library: bool = True
 
 
 class LanguageConfig(_Strict):
@@ -36,9 +39,33 @@ class LanguageConfig(_Strict):
     frameworks: tuple[str, ...] | None = None
 
 
+class PageExecuteConfig(_Strict):
+    """Execution settings of the pages matching one `[execute.pages."<glob>"]` table.
+
+    The key is an fnmatch pattern over the page path relative to the language
+    root (`chapter_cnn/lenet.md`, `chapter_optimization/*.md`), so one table
+    covers the page in every language. Unset fields keep the book-wide value.
+    """
+
+    cell_timeout: int | None = Field(default=None, gt=0)
+    notebook_timeout: int | None = Field(default=None, gt=0)
+    # GPUs the page needs; clamped to what the machine has (0: CPU only).
+    gpus: int | None = Field(default=None, ge=0)
+    # every cell may raise (like nbclient's allow_errors)
+    allow_errors: bool | None = None
+
+
 class ExecuteConfig(_Strict):
     cell_timeout: int = Field(default=600, gt=0)
     notebook_timeout: int = Field(default=3600, gt=0)
+    # where the framework environments live (`<env_dir>/<framework>/`)
+    env_dir: str = "_envs"
+    # the content-addressed cache of executed outputs
+    cache_dir: str = "_build/cache"
+    # parallel notebooks of a local run (`--jobs` overrides)
+    jobs: int = Field(default=1, ge=1)
+    # per-page settings, matched in order; later tables override earlier ones
+    pages: dict[str, PageExecuteConfig] = Field(default_factory=dict)
 
 
 class BookConfig(_Strict):

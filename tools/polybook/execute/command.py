@@ -1,0 +1,115 @@
+"""`polybook execute` and `polybook cache`: argument parsing only.
+
+Heavy modules (nbclient, dask, rich) are imported inside the handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from polybook.source.book import Book
+
+
+def cmd_execute(book: Book, args: argparse.Namespace) -> int:
+    from polybook.cli import frameworks_arg, lang_arg
+    from polybook.execute.errors import ExecuteError
+    from polybook.execute.progress import make_reporter
+    from polybook.execute.report import write_json, write_junit
+    from polybook.execute.run import ExecuteOptions, execute_book
+
+    lang = lang_arg(book, args.lang)
+    jobs = args.jobs or book.config.execute.jobs
+    options = ExecuteOptions(
+        lang=lang,
+        frameworks=frameworks_arg(book, lang, args.framework),
+        pages=list(args.pages),
+        jobs=jobs,
+        keep_going=args.keep_going,
+        scheduler=args.scheduler,
+        address=args.address,
+        connect_timeout=args.connect_timeout,
+        env_dir=Path(args.env_dir) if args.env_dir else None,
+        cache_dir=Path(args.cache_dir) if args.cache_dir else None,
+        split=not args.no_split,
+        reporter=make_reporter(jobs, verbose=args.verbose),
+    )
+    try:
+        summary = execute_book(book, options)
+    except ExecuteError as exc:
+        print(f"polybook: execute: {exc}", file=sys.stderr)
+        return 2
+    if args.report:
+        write_json(summary, Path(args.report))
+    if args.junit:
+        write_junit(summary, Path(args.junit))
+    if summary.interrupted:
+        return 130
+    return 0 if summary.ok else 1
+
+
+def cmd_cache(book: Book, args: argparse.Namespace) -> int:
+    from polybook.execute.cache import Cache
+    from polybook.execute.errors import CacheError
+
+    root = Path(args.cache_dir) if args.cache_dir else book.root / book.config.execute.cache_dir
+    cache = Cache(root)
+    if args.action == "stats":
+        s = cache.stats()
+        print(
+            f"cache {root}: {s.entries} entries, {s.bytes / 1e6:.1f} MB, "
+            f"{s.index_records} page records, {s.unreferenced} unreferenced, "
+            f"{s.temporary} temporary files"
+        )
+        return 0
+    if args.action == "verify":
+        v = cache.verify(delete=args.delete)
+        for path in v.corrupt:
+            print(f"corrupt: {path}" + (" (deleted)" if args.delete else ""))
+        print(f"cache {root}: {v.checked} entries checked, {len(v.corrupt)} corrupt")
+        return 1 if v.corrupt and not args.delete else 0
+    try:
+        p = cache.prune(older_than_days=args.older_than)
+    except CacheError as exc:
+        print(f"polybook: cache: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"cache {root}: removed {p.removed_entries} entries ({p.freed_bytes / 1e6:.1f} MB), "
+        f"{p.removed_records} page records, {p.removed_other} other files"
+    )
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    ex = subparsers.add_parser(
+        "execute",
+        help="run the split notebooks in their framework's kernel (cached)",
+        description="Execute split notebooks into _build/executed/<lang>/<framework>/.",
+    )
+    ex.add_argument("pages", nargs="*", metavar="PAGE", help="pages (paths or globs)")
+    ex.add_argument("--lang")
+    ex.add_argument("--framework", default="all", help="a framework, a comma list, or all")
+    ex.add_argument("--jobs", "-j", type=int, default=None, help="notebooks at once (local)")
+    ex.add_argument("--keep-going", "-k", action="store_true", help="run the rest after a failure")
+    ex.add_argument("--report", metavar="FILE", help="write a JSON summary")
+    ex.add_argument("--junit", metavar="FILE", help="write a JUnit XML report")
+    ex.add_argument("--scheduler", choices=["local", "dask"], default="local")
+    ex.add_argument("--address", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    ex.add_argument(
+        "--connect-timeout", type=float, default=30.0, help="seconds to reach the Dask scheduler"
+    )
+    ex.add_argument("--env-dir", help="framework environments (default: execute.env_dir)")
+    ex.add_argument("--cache-dir", help="cache directory (default: execute.cache_dir)")
+    ex.add_argument("--no-split", action="store_true", help="use the split notebooks as they are")
+    ex.add_argument("--verbose", "-v", action="store_true", help="also list cached notebooks")
+    ex.set_defaults(func=cmd_execute)
+
+    cache = subparsers.add_parser("cache", help="inspect or clean the execution cache")
+    cache.add_argument("action", choices=["stats", "verify", "prune"])
+    cache.add_argument("--cache-dir", help="cache directory (default: execute.cache_dir)")
+    cache.add_argument("--delete", action="store_true", help="verify: delete corrupt entries")
+    cache.add_argument(
+        "--older-than", type=float, metavar="DAYS", help="prune: also drop pages unused for DAYS"
+    )
+    cache.set_defaults(func=cmd_cache)

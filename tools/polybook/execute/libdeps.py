@@ -1,0 +1,187 @@
+"""Which library definitions a notebook depends on.
+
+`d2l/<module>.py` is parsed with `ast`: each top-level name (def, class,
+assignment, import) maps to a hash of its statements (`ast.dump`, so comments,
+formatting and line numbers do not count) and to the other top-level names it
+references (bare names and `d2l.<name>`, since inside the library `d2l` is the
+module itself). Statements that define no name form the module body, which
+every user of the library depends on. A notebook depends on the closure of the
+names it uses as `d2l.<name>` (or imports with `from d2l.<module> import ...`);
+one that uses `d2l` any other way (passes the module around, `getattr`)
+depends on the whole library.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from polybook.split.run import atomic_write
+
+BODY = "<body>"
+WHOLE = "<whole>"
+_USE = re.compile(r"\bd2l\s*\.\s*([A-Za-z_]\w*)")
+_WORD = re.compile(r"\bd2l\b")
+_IMPORT_LINE = re.compile(
+    r"^[ \t]*(?:from[ \t]+d2l(?:\.\w+)?[ \t]+import[ \t]+(?P<names>[^\n#]*)"
+    r"|import[ \t]+d2l\b[^\n]*)",
+    re.MULTILINE,
+)
+_INDEX_FORMAT = 1
+
+
+@dataclass(frozen=True, slots=True)
+class LibIndex:
+    """Top-level name -> (hash, referenced top-level names)."""
+
+    names: dict[str, tuple[str, tuple[str, ...]]]
+    digest: str  # hash of the whole file
+
+    def closure(self, used: set[str] | None) -> dict[str, str]:
+        """Hashes of the definitions `used` depends on, directly or transitively
+        (`None`: the whole library)."""
+        if not self.names:
+            return {}
+        if used is None:
+            return {WHOLE: self.digest}
+        todo = [n for n in used if n in self.names]
+        if not todo:
+            return {}
+        todo.append(BODY)
+        out: dict[str, str] = {}
+        while todo:
+            name = todo.pop()
+            if name in out or name not in self.names:
+                continue
+            digest, refs = self.names[name]
+            out[name] = digest
+            todo.extend(r for r in refs if r not in out)
+        return out
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "format": _INDEX_FORMAT,
+            "digest": self.digest,
+            "names": {k: [h, list(r)] for k, (h, r) in sorted(self.names.items())},
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> LibIndex | None:
+        if not isinstance(data, dict) or data.get("format") != _INDEX_FORMAT:
+            return None
+        names = data.get("names")
+        if not isinstance(names, dict):
+            return None
+        return cls(
+            {str(k): (str(v[0]), tuple(str(r) for r in v[1])) for k, v in names.items()},
+            str(data.get("digest")),
+        )
+
+
+def _defined(stmt: ast.stmt) -> set[str]:
+    if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return {stmt.name}
+    if isinstance(stmt, ast.Import | ast.ImportFrom):
+        return {(a.asname or a.name).split(".")[0] for a in stmt.names if a.name != "*"}
+    names: set[str] = set()
+    if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign):
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        for target in targets:
+            for node in ast.walk(target):
+                if isinstance(node, ast.Name):
+                    names.add(node.id)
+        return names
+    # compound statements (if/try/with at top level): whatever they bind
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return names
+
+
+def _references(stmt: ast.stmt) -> set[str]:
+    refs: set[str] = set()
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Name):
+            refs.add(node.id)
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "d2l"
+        ):
+            refs.add(node.attr)
+    return refs
+
+
+def analyze(source: str) -> LibIndex:
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        # unparsable library: every user depends on all of it
+        return LibIndex({BODY: (digest, ())}, digest)
+    parts: dict[str, list[str]] = {}
+    refs: dict[str, set[str]] = {}
+    for stmt in tree.body:
+        names = _defined(stmt) or {BODY}
+        dumped = ast.dump(stmt)
+        stmt_refs = _references(stmt)
+        for name in names:
+            parts.setdefault(name, []).append(dumped)
+            refs.setdefault(name, set()).update(stmt_refs)
+    top = set(parts)
+    index: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for name, dumps in parts.items():
+        h = hashlib.sha256("\n".join(dumps).encode()).hexdigest()
+        index[name] = (h, tuple(sorted((refs[name] & top) - {name})))
+    return LibIndex(index, digest)
+
+
+def load_index(path: Path, cache_dir: Path | None = None) -> LibIndex:
+    """The index of one library file (empty if absent), memoised in
+    `cache_dir/lib/<sha of the file>.json`."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return LibIndex({}, "")
+    sha = hashlib.sha256(data).hexdigest()
+    memo = cache_dir / "lib" / f"{sha}.json" if cache_dir is not None else None
+    if memo is not None:
+        try:
+            loaded = LibIndex.from_json(json.loads(memo.read_text("utf-8")))
+        except (OSError, ValueError):
+            loaded = None
+        if loaded is not None and loaded.digest == sha:
+            return loaded
+    index = analyze(data.decode("utf-8", errors="replace"))
+    if memo is not None:
+        with contextlib.suppress(OSError):
+            atomic_write(memo, json.dumps(index.to_json(), sort_keys=True))
+    return index
+
+
+def used_names(code: str) -> set[str] | None:
+    """Library names a notebook's code uses; `None` when it uses `d2l` in a way
+    that cannot be resolved statically (it then depends on the whole library)."""
+    names: set[str] = set()
+    for match in _IMPORT_LINE.finditer(code):
+        listed = match.group("names")
+        if listed and not re.search(r"\bas\s+d2l\b", listed):
+            for item in listed.strip("() \\").split(","):
+                name = item.strip().split(" as ")[0].strip()
+                if name.isidentifier():
+                    names.add(name)
+    rest = _IMPORT_LINE.sub("", code)
+    uses = _USE.findall(rest)
+    names.update(uses)
+    if len(_WORD.findall(rest)) > len(uses):
+        return None
+    return names

@@ -1,0 +1,78 @@
+"""Run reports: a JSON summary and JUnit XML (one testcase per notebook)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from polybook.execute.cache import write_atomic
+from polybook.execute.model import ExecuteSummary, Status
+
+
+def to_json(summary: ExecuteSummary) -> dict[str, object]:
+    return {
+        "ok": summary.ok,
+        "interrupted": summary.interrupted,
+        "seconds": round(summary.seconds, 3),
+        "counts": summary.counts(),
+        "notebooks": [r.to_json() for r in summary.reports],
+    }
+
+
+def write_json(summary: ExecuteSummary, path: Path) -> None:
+    text = json.dumps(to_json(summary), indent=2, ensure_ascii=False) + "\n"
+    write_atomic(path, text.encode())
+
+
+def to_junit(summary: ExecuteSummary) -> ET.Element:
+    counts = summary.counts()
+    suites = ET.Element("testsuites", name="polybook execute")
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, r in enumerate(summary.reports):
+        groups.setdefault((r.lang, r.framework), []).append(i)
+    for (lang, framework), indices in sorted(groups.items()):
+        reports = [summary.reports[i] for i in indices]
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name=f"{lang}.{framework}",
+            tests=str(len(reports)),
+            failures=str(sum(r.status is Status.FAILED for r in reports)),
+            errors="0",
+            skipped="0",
+            time=f"{sum(r.seconds for r in reports):.3f}",
+            hostname=socket.gethostname(),
+        )
+        for r in reports:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"{lang}.{framework}",
+                name=r.page,
+                file=r.file,
+                time=f"{r.seconds:.3f}",
+            )
+            if r.failure is not None:
+                fail = ET.SubElement(
+                    case,
+                    "failure",
+                    message=r.failure.headline(lang, framework),
+                    type=r.failure.kind.value,
+                )
+                fail.text = r.failure.traceback or r.failure.message
+            else:
+                out = ET.SubElement(case, "system-out")
+                out.text = f"{r.status.value} key={r.key}"
+    suites.set("tests", str(len(summary.reports)))
+    suites.set("failures", str(counts["failed"]))
+    suites.set("time", f"{summary.seconds:.3f}")
+    return suites
+
+
+def write_junit(summary: ExecuteSummary, path: Path) -> None:
+    root = to_junit(summary)
+    ET.indent(root)
+    data = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    write_atomic(path, data + b"\n")

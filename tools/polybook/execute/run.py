@@ -1,0 +1,389 @@
+"""The execute stage: plan, reuse cached outputs, schedule the rest, record.
+
+`execute_book` is the whole run. The event loop runs in a thread of its own so
+that Ctrl-C reaches the main thread, which cancels the loop's work: running
+kernels are shut down, finished notebooks are already in the cache (every
+write is atomic), and a rerun picks up where this one stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fnmatch
+import json
+import re
+import sys
+import threading
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from polybook.execute import gpus as gpu_mod
+from polybook.execute.cache import Cache, Entry, write_atomic
+from polybook.execute.envs import FrameworkEnv, resolve_env
+from polybook.execute.gpus import GpuPool
+from polybook.execute.libdeps import load_index
+from polybook.execute.model import (
+    ExecuteSummary,
+    Failure,
+    FailureKind,
+    NotebookReport,
+    Result,
+    Status,
+    Task,
+)
+from polybook.execute.plan import (
+    MANIFEST,
+    Item,
+    executed_text,
+    library_file,
+    library_files,
+    make_item,
+    page_matcher,
+    read_manifest,
+    refine_line,
+    split_notebooks,
+)
+from polybook.execute.progress import UNKNOWN_SECONDS, PlainReporter, Reporter
+from polybook.source.book import Book
+
+_CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
+
+
+@dataclass(slots=True)
+class ExecuteOptions:
+    lang: str
+    frameworks: list[str]
+    pages: list[str] = field(default_factory=list)
+    jobs: int | None = None
+    keep_going: bool = False
+    scheduler: Literal["local", "dask"] = "local"
+    address: str | None = None
+    connect_timeout: float = 30.0
+    env_dir: Path | None = None
+    cache_dir: Path | None = None
+    split_dir: Path | None = None  # default _build/split/<lang>
+    out_dir: Path | None = None  # default _build/executed/<lang>
+    work_dir: Path | None = None  # kernels' working directories
+    split: bool = True  # bring the split notebooks up to date first
+    discover: gpu_mod.Discover = gpu_mod.discover
+    reporter: Reporter | None = None
+
+
+def _relocate(failure: Failure, source: Item, target: Item) -> Failure:
+    """The same failure in another language's notebook (same code cells)."""
+    if failure.cell_index is None or source is target:
+        return failure
+    src = [i for i, c in enumerate(json.loads(source.text)["cells"]) if c["cell_type"] == "code"]
+    cells = json.loads(target.text)["cells"]
+    dst = [i for i, c in enumerate(cells) if c["cell_type"] == "code"]
+    if failure.cell_index not in src:
+        return failure
+    index = dst[src.index(failure.cell_index)]
+    meta = cells[index].get("metadata", {}).get("polybook", {})
+    return replace(failure, cell_index=index, file=meta.get("file", ""), line=meta.get("line", 0))
+
+
+class _Run:
+    def __init__(self, book: Book, options: ExecuteOptions, cache: Cache, out_dir: Path) -> None:
+        self.book, self.options, self.cache, self.out_dir = book, options, cache, out_dir
+        self.reporter: Reporter = options.reporter or PlainReporter()
+        self.manifest = read_manifest(out_dir / MANIFEST)
+        self.reports: dict[str, NotebookReport] = {}
+        self.groups: dict[str, list[Item]] = {}
+        self.expected: dict[str, float] = {}
+
+    def report(
+        self, item: Item, status: Status, seconds: float, failure: Failure | None = None
+    ) -> NotebookReport:
+        report = NotebookReport(
+            item.lang, item.framework, item.page, item.file, status, seconds, item.key, failure
+        )
+        self.reports[item.label] = report
+        return report
+
+    def up_to_date(self, item: Item) -> bool:
+        seen = self.manifest.get(item.manifest_key)
+        return (
+            seen is not None
+            and seen.get("split") == item.split_sha
+            and seen.get("key") == item.key
+            and item.executed_path.is_file()
+        )
+
+    def materialize(self, item: Item, cells: list[dict[str, Any]], seconds: float) -> bool:
+        text = executed_text(item, cells)
+        if text is None:
+            return False
+        data = text.encode()
+        try:
+            same = item.executed_path.read_bytes() == data
+        except OSError:
+            same = False
+        if not same:
+            write_atomic(item.executed_path, data)
+        self.manifest[item.manifest_key] = {"split": item.split_sha, "key": item.key}
+        self.cache.set_record(item.lang, item.framework, item.page, item.key, seconds)
+        return True
+
+    def forget(self, item: Item) -> None:
+        self.manifest.pop(item.manifest_key, None)
+        item.executed_path.unlink(missing_ok=True)
+
+    def save_manifest(self) -> None:
+        text = json.dumps(dict(sorted(self.manifest.items())), indent=1, sort_keys=True)
+        write_atomic(self.out_dir / MANIFEST, text.encode() + b"\n")
+
+    def finish(self, task: Task, result: Result) -> bool:
+        group = self.groups[task.key]
+        source = next(i for i in group if i.lang == task.lang)
+        expected = self.expected.get(task.key, 0.0)
+        if result.ok:
+            for n, item in enumerate(group):
+                ran = item is source and not result.cached
+                status = Status.EXECUTED if ran else Status.CACHED
+                seconds = result.seconds if ran else 0.0
+                if not self.materialize(item, result.cells, result.seconds):
+                    failure = Failure(FailureKind.INTERNAL, "outputs do not fit the notebook")
+                    self.forget(item)
+                    status, failure_or_none = Status.FAILED, failure
+                else:
+                    failure_or_none = None
+                report = self.report(item, status, seconds, failure_or_none)
+                self.reporter.finished(report, expected if n == 0 else 0.0, n == 0)
+            return True
+        failure = result.failure or Failure(FailureKind.INTERNAL, "unknown failure")
+        if not failure.file:
+            failure = replace(failure, file=source.file, line=1)
+        for n, item in enumerate(group):
+            self.forget(item)
+            located = self.refine(item, _relocate(failure, source, item))
+            report = self.report(item, Status.FAILED, result.seconds, located)
+            self.reporter.finished(report, expected if n == 0 else 0.0, n == 0)
+        return self.options.keep_going
+
+    def refine(self, item: Item, failure: Failure) -> Failure:
+        """Point at the failing line itself when the traceback names it."""
+        inner = _CELL_LINE.search(failure.traceback)
+        if inner is None or failure.cell_index is None:
+            return failure
+        cell = json.loads(item.text)["cells"][failure.cell_index]
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        line = refine_line(self.book, item, failure.line, source, int(inner.group(1)))
+        return replace(failure, line=line)
+
+    async def produce(self, task: Task, run: Callable[[], Coroutine[Any, Any, Result]]) -> Result:
+        """Run a task under its key's lock, unless another run produced it meanwhile."""
+        async with self.cache.key_lock(task.key):
+            entry = self.cache.lookup(task.key, remove_corrupt=True)
+            if entry is not None:
+                return Result(task.key, True, entry.seconds, entry.cells, cached=True)
+            result = await run()
+            if result.ok:
+                item = self.groups[task.key][0]
+                key = task.key
+                if result.env_fingerprint and result.env_fingerprint != item.parts.env:
+                    key = item.parts.with_env(result.env_fingerprint).key()
+                    print(
+                        f"polybook: warning: {result.host} ran {task.framework} in an "
+                        f"environment that differs from this machine's; cached as {key[:12]}",
+                        file=sys.stderr,
+                    )
+                self.cache.store(
+                    Entry(
+                        key,
+                        task.framework,
+                        task.page,
+                        task.lang,
+                        result.seconds,
+                        result.cells,
+                        result.env_fingerprint,
+                        result.host,
+                    )
+                )
+            return result
+
+
+def _run_loop(make: Callable[[], Coroutine[Any, Any, None]]) -> bool:
+    """Run a coroutine in a loop thread; True if interrupted by Ctrl-C."""
+    loop = asyncio.new_event_loop()
+    main: list[asyncio.Task[None]] = []
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        asyncio.set_event_loop(loop)
+        main.append(loop.create_task(make()))
+        try:
+            loop.run_until_complete(main[0])
+        except asyncio.CancelledError:
+            pass
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+    thread = threading.Thread(target=target, name="polybook-execute", daemon=True)
+    thread.start()
+    interrupted = False
+    try:
+        while thread.is_alive():
+            thread.join(0.1)
+    except KeyboardInterrupt:
+        interrupted = True
+        loop.call_soon_threadsafe(lambda: main and main[0].cancel())
+        with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C stops waiting
+            while thread.is_alive():
+                thread.join(0.1)
+    if errors:
+        raise errors[0]
+    return interrupted
+
+
+def plan_items(
+    book: Book,
+    options: ExecuteOptions,
+    envs: dict[str, FrameworkEnv],
+    cache: Cache,
+    gpu_count: int | None,
+) -> list[Item]:
+    """Every split notebook of the run with its key (`gpu_count` None: as requested)."""
+    lang = options.lang
+    split_dir = options.split_dir or book.root / "_build" / "split" / lang
+    out_dir = options.out_dir or book.root / "_build" / "executed" / lang
+    patterns = page_matcher(book, lang, options.pages)
+    items: list[Item] = []
+    for fw in options.frameworks:
+        fingerprint = envs[fw].fingerprint()
+        library = load_index(library_file(book, fw), cache.root)
+        for page, path in split_notebooks(split_dir, fw):
+            if patterns and not any(fnmatch.fnmatchcase(page, p) for p in patterns):
+                continue
+            text = path.read_text("utf-8")
+            items.append(
+                make_item(book, lang, fw, page, text, out_dir, fingerprint, library, gpu_count)
+            )
+    return items
+
+
+def execute_book(book: Book, options: ExecuteOptions) -> ExecuteSummary:
+    start = time.perf_counter()
+    lang, conf = options.lang, book.config.execute
+    build = book.root / "_build"
+    split_dir = options.split_dir or build / "split" / lang
+    out_dir = options.out_dir or build / "executed" / lang
+    work_root = options.work_dir or build / "work"
+    env_dir = options.env_dir or book.root / conf.env_dir
+    cache = Cache(options.cache_dir or book.root / conf.cache_dir)
+    cache.acquire_shared()
+    state = _Run(book, options, cache, out_dir)
+    summary = ExecuteSummary()
+    try:
+        if options.split:
+            from polybook.split.run import split_book
+
+            split_book(book, lang, split_dir, options.frameworks)
+        local = options.scheduler == "local"
+        devices = options.discover() if local else []
+        envs: dict[str, FrameworkEnv] = {fw: resolve_env(fw, env_dir) for fw in options.frameworks}
+        items = plan_items(book, options, envs, cache, len(devices) if local else None)
+        todo = 0
+        for item in items:
+            if state.up_to_date(item):
+                state.report(item, Status.CACHED, 0.0)
+                continue
+            entry = cache.lookup(item.key)
+            if entry is not None and state.materialize(item, entry.cells, entry.seconds):
+                state.report(item, Status.CACHED, 0.0)
+                continue
+            state.groups.setdefault(item.key, []).append(item)
+            todo += 1
+        tasks = _tasks(book, state, envs, local, work_root)
+        expected = sum(state.expected.values())
+        state.reporter.begin(len(items), todo, expected)
+        if tasks:
+            summary.interrupted = _run_loop(
+                lambda: _schedule(state, tasks, options, devices, work_root, envs)
+            )
+    finally:
+        with contextlib.suppress(OSError):
+            state.save_manifest()
+        cache.release_shared()
+    for item in items:
+        report = state.reports.get(item.label)
+        if report is not None:
+            summary.reports.append(report)
+    summary.seconds = time.perf_counter() - start
+    state.reporter.end(summary)
+    return summary
+
+
+def _tasks(
+    book: Book, state: _Run, envs: dict[str, FrameworkEnv], local: bool, work_root: Path
+) -> list[Task]:
+    source_lang = book.config.source_language
+    library = () if local else library_files(book)
+    tasks: list[Task] = []
+    for key, group in state.groups.items():
+        group.sort(key=lambda i: i.lang != source_lang)
+        rep = group[0]
+        duration = state.cache.duration(rep.lang, rep.framework, rep.page)
+        state.expected[key] = UNKNOWN_SECONDS if duration is None else max(duration, 0.01)
+        chapter = rep.page.rsplit("/", 1)[0] if "/" in rep.page else ""
+        tasks.append(
+            Task(
+                key=key,
+                lang=rep.lang,
+                framework=rep.framework,
+                page=rep.page,
+                notebook=rep.text,
+                kernel_name=envs[rep.framework].kernel_name,
+                env_root=str(envs[rep.framework].root.resolve()),
+                workdir=f"{rep.framework}/{chapter}".rstrip("/"),
+                settings=rep.settings,
+                gpus=rep.gpus,
+                pythonpath=(str(book.root),) if local else (),
+                library=library,
+                expected_seconds=duration,
+            )
+        )
+    return tasks
+
+
+async def _schedule(
+    state: _Run,
+    tasks: list[Task],
+    options: ExecuteOptions,
+    devices: list[str],
+    work_root: Path,
+    envs: dict[str, FrameworkEnv],
+) -> None:
+    from polybook.execute.schedule import DaskScheduler, DaskSession, LocalScheduler
+
+    def on_start(task: Task, assigned: list[str]) -> None:
+        state.reporter.started(f"{task.lang}/{task.framework}/{task.page}")
+
+    if options.scheduler == "dask":
+        if not options.address:
+            from polybook.execute.errors import SchedulerError
+
+            raise SchedulerError("--scheduler dask needs --address tcp://HOST:PORT")
+        async with DaskSession(options.address, options.connect_timeout) as session:
+
+            async def remote(task: Task, assigned: list[str]) -> Result:
+                return await state.produce(task, lambda: session.submit(task))
+
+            await DaskScheduler().run(tasks, remote, on_start, state.finish)
+        return
+
+    from polybook.execute.runner import run_notebook
+
+    async def local(task: Task, assigned: list[str]) -> Result:
+        env = envs[task.framework]
+        return await state.produce(task, lambda: run_notebook(task, assigned, work_root, env))
+
+    jobs = options.jobs or state.book.config.execute.jobs
+    await LocalScheduler(jobs, GpuPool(devices)).run(tasks, local, on_start, state.finish)

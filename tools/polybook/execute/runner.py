@@ -1,0 +1,212 @@
+"""Run one notebook with nbclient in its framework's kernel.
+
+The kernel spec is looked up only in the environment's own
+`share/jupyter/kernels/` (a `KernelSpecManager` restricted to it), so the
+kernel is the environment's python whatever Jupyter finds elsewhere. Cells run
+one by one so that a failure names its cell; every failure is returned as a
+`Failure` located at the cell's source position (cell metadata), never raised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import os
+import re
+import socket
+import time
+from pathlib import Path
+from typing import Any
+
+from polybook.execute.envs import FrameworkEnv, env_fingerprint, kernel_environ
+from polybook.execute.keys import code_cells
+from polybook.execute.model import CellOutputs, Failure, FailureKind, Result, Task
+from polybook.execute.settings import ALLOW_ERROR_TAG
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
+STARTUP_TIMEOUT = 120
+
+
+def strip_ansi(text: str) -> str:
+    return _ANSI.sub("", text)
+
+
+def _prepare(nb: Any, task: Task) -> None:
+    """Tag the cells that may raise with nbclient's `raises-exception`."""
+    allowed = {c.index for c in code_cells(nb) if c.allow_error or task.settings.allow_errors}
+    for index, cell in enumerate(nb.cells):
+        if index in allowed:
+            tags = cell.metadata.setdefault("tags", [])
+            if ALLOW_ERROR_TAG not in tags:
+                tags.append(ALLOW_ERROR_TAG)
+
+
+def _position(cell: Any) -> tuple[str, int]:
+    meta = cell.get("metadata", {}).get("polybook", {})
+    return str(meta.get("file", "")), int(meta.get("line", 0) or 0)
+
+
+def _cell_failure(kind: FailureKind, cell: Any, index: int, message: str, **kw: str) -> Failure:
+    file, line = _position(cell)
+    return Failure(kind, message, file, line, index, **kw)
+
+
+def collect_outputs(nb: Any) -> list[CellOutputs]:
+    out: list[CellOutputs] = []
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            outputs = json.loads(json.dumps(cell.get("outputs", [])))
+            out.append({"outputs": outputs, "execution_count": cell.get("execution_count")})
+    return out
+
+
+async def run_notebook(
+    task: Task,
+    devices: list[str],
+    work_root: Path,
+    env: FrameworkEnv,
+) -> Result:
+    """Execute `task` with `devices` as its CUDA_VISIBLE_DEVICES; never raises
+    for a notebook problem (cancellation propagates, after kernel cleanup)."""
+    import nbformat
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    start = time.perf_counter()
+    host = socket.gethostname()
+    fingerprint = env_fingerprint(env.root, env.framework)
+
+    def result(ok: bool, cells: list[CellOutputs], failure: Failure | None = None) -> Result:
+        seconds = time.perf_counter() - start
+        return Result(task.key, ok, seconds, cells, failure, fingerprint, tuple(devices), host)
+
+    if not env.exists():
+        message = (
+            f"no kernel spec {env.kernel_name} under {env.kernels_dir} "
+            f"(run `make env FRAMEWORK={task.framework}`)"
+        )
+        return result(False, [], Failure(FailureKind.ENVIRONMENT, message))
+
+    nb = nbformat.reads(task.notebook, as_version=4)  # type: ignore[no-untyped-call]
+    _prepare(nb, task)
+    if not any(c.cell_type == "code" and c.source.strip() for c in nb.cells):
+        return result(True, collect_outputs(nb))
+
+    workdir = work_root / task.workdir
+    workdir.mkdir(parents=True, exist_ok=True)
+    ksm = KernelSpecManager(kernel_dirs=[str(env.kernels_dir)], ensure_native_kernel=False)
+    km = AsyncKernelManager(kernel_name=task.kernel_name, kernel_spec_manager=ksm)
+    client = NotebookClient(
+        nb,
+        km=km,
+        kernel_name=task.kernel_name,
+        timeout=task.settings.cell_timeout,
+        startup_timeout=STARTUP_TIMEOUT,
+        interrupt_on_timeout=False,
+        record_timing=False,
+        shutdown_kernel="immediate",
+        allow_errors=False,
+        resources={"metadata": {"path": str(workdir)}},
+    )
+    deadline = time.monotonic() + task.settings.notebook_timeout
+
+    def cell_timeout(cell: Any) -> int:
+        # the notebook's budget caps each cell's own timeout
+        return max(1, min(task.settings.cell_timeout, math.ceil(deadline - time.monotonic())))
+
+    client.timeout_func = cell_timeout
+    environ = kernel_environ(devices, task.pythonpath, task.env_vars)
+    current: tuple[Any, int] | None = None
+    log_path = work_root / ".logs" / f"{task.key}.{os.getpid()}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log = open(log_path, "wb")  # noqa: SIM115 - closed in finally
+    try:
+        # backstop: a kernel that never starts or a cell that ignores its timeout
+        async with asyncio.timeout(task.settings.notebook_timeout + STARTUP_TIMEOUT):
+            async with client.async_setup_kernel(
+                env=environ, cwd=str(workdir), cleanup_kc=True, stdout=log, stderr=log
+            ):
+                for index, cell in enumerate(nb.cells):
+                    if cell.cell_type != "code":
+                        continue
+                    current = (cell, index)
+                    await client.async_execute_cell(
+                        cell, index, execution_count=client.code_cells_executed + 1
+                    )
+                current = None
+    except CellExecutionError as exc:
+        assert current is not None
+        cell, index = current
+        tb = strip_ansi(str(exc.traceback) if exc.traceback else str(exc))
+        inner = _CELL_LINE.search(tb)
+        where = f" (line {inner.group(1)} of the cell)" if inner else ""
+        message = f"{exc.ename}: {exc.evalue}{where}"
+        failure = _cell_failure(
+            FailureKind.CELL_ERROR,
+            cell,
+            index,
+            message,
+            ename=exc.ename,
+            evalue=exc.evalue,
+            traceback=_traceback_of(cell) or tb,
+        )
+        return result(False, collect_outputs(nb), failure)
+    except CellTimeoutError:
+        assert current is not None
+        cell, index = current
+        if time.monotonic() >= deadline - 1:
+            message = f"notebook timed out after {task.settings.notebook_timeout}s"
+            failure = _cell_failure(FailureKind.NOTEBOOK_TIMEOUT, cell, index, message)
+        else:
+            message = f"cell timed out after {task.settings.cell_timeout}s"
+            failure = _cell_failure(FailureKind.CELL_TIMEOUT, cell, index, message)
+        return result(False, collect_outputs(nb), failure)
+    except TimeoutError:
+        message = f"notebook timed out after {task.settings.notebook_timeout}s"
+        if current is not None:
+            failure = _cell_failure(FailureKind.NOTEBOOK_TIMEOUT, current[0], current[1], message)
+        else:
+            failure = Failure(FailureKind.NOTEBOOK_TIMEOUT, message)
+        return result(False, collect_outputs(nb), failure)
+    except DeadKernelError as exc:
+        log.flush()
+        message = f"the kernel died ({exc})"
+        tail = _tail(log_path)
+        if current is not None:
+            failure = _cell_failure(
+                FailureKind.KERNEL_DIED, current[0], current[1], message, traceback=tail
+            )
+        else:
+            failure = Failure(FailureKind.KERNEL_DIED, message, traceback=tail)
+        return result(False, collect_outputs(nb), failure)
+    except (RuntimeError, OSError) as exc:
+        if current is not None:
+            failure = _cell_failure(FailureKind.INTERNAL, current[0], current[1], str(exc))
+        else:
+            failure = Failure(FailureKind.INTERNAL, f"kernel start failed: {exc}")
+        return result(False, collect_outputs(nb), failure)
+    finally:
+        log.close()
+        log_path.unlink(missing_ok=True)
+    return result(True, collect_outputs(nb))
+
+
+def _tail(path: Path, lines: int = 20) -> str:
+    """The end of a kernel's own output (its last words before dying)."""
+    try:
+        text = path.read_text("utf-8", errors="replace")
+    except OSError:
+        return ""
+    kept = [line for line in text.splitlines() if "running over TCP without encryption" not in line]
+    return "\n".join(kept[-lines:])
+
+
+def _traceback_of(cell: Any) -> str:
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            return strip_ansi("\n".join(output.get("traceback", [])))
+    return ""
