@@ -57,6 +57,27 @@ class Code(Enum):
     TABLE_ROW_PIPE = ("PB172", Severity.WARNING, "table-row-pipe")
     # translations
     MISSING_TRANSLATION = ("PB180", Severity.INFO, "missing-translation")
+    # rendering (HTML): positions are those of the book page, never of generated files
+    RENDER_UNRESOLVED_REFERENCE = ("PB190", Severity.WARNING, "render-unresolved-reference")
+    RENDER_UNRESOLVED_CITATION = ("PB191", Severity.WARNING, "render-unresolved-citation")
+    RENDER_MISSING_IMAGE = ("PB192", Severity.WARNING, "render-missing-image")
+    RENDER_WARNING = ("PB193", Severity.WARNING, "render-warning")
+    RENDER_UNTRANSLATED = ("PB194", Severity.INFO, "render-untranslated")
+    RENDER_NO_FRAMEWORK_CODE = ("PB195", Severity.INFO, "render-no-framework-code")
+    RENDER_MALFORMED_ROLE = ("PB196", Severity.WARNING, "render-malformed-role")
+    RENDER_SETUP = ("PB197", Severity.WARNING, "render-setup")
+    RENDER_STALE_OUTPUTS = ("PB198", Severity.INFO, "render-stale-outputs")
+    # the generated library (#@save)
+    SAVE_CAPTURES_NOTHING = ("PB190", Severity.WARNING, "save-captures-nothing")
+    SAVE_REPEATED = ("PB191", Severity.WARNING, "save-repeated")
+    SAVED_CODE_SYNTAX = ("PB192", Severity.ERROR, "saved-code-syntax")
+    LIBRARY_ADD_TO_CLASS = ("PB193", Severity.ERROR, "add-to-class-unknown")
+    LIBRARY_DUPLICATE_METHOD = ("PB194", Severity.INFO, "duplicate-method")
+    LIBRARY_NO_SELF = ("PB195", Severity.WARNING, "library-no-self")
+    SAVE_OUTSIDE_TOC = ("PB196", Severity.WARNING, "save-outside-toc")
+    IMPORTS_NOT_NORMALISED = ("PB197", Severity.INFO, "imports-not-normalised")
+    ALIAS_NOT_REWRITTEN = ("PB198", Severity.WARNING, "alias-not-rewritten")
+    VERSION_NOT_SET = ("PB199", Severity.WARNING, "version-not-set")
 
     @property
     def id(self) -> str:

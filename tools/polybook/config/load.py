@@ -80,9 +80,16 @@ def _split_items(value: str, sep: str) -> tuple[str, ...]:
         parts = value.splitlines()
     elif sep == " ":
         parts = value.split()
+    elif sep == ",\n":  # alias tables: an item per comma or per line, like d2lbook
+        parts = [p for line in value.splitlines() for p in line.split(",")]
     else:
         parts = value.replace("\n", " ").split(",")
     return tuple(p.strip() for p in parts if p.strip())
+
+
+def _alias_lines(value: str) -> tuple[str, ...]:
+    """The `alias` table: its lines, blank lines inside kept (they are written out)."""
+    return tuple(line.strip() for line in value.strip().splitlines())
 
 
 def _load_legacy(path: Path) -> BookConfig:
@@ -101,7 +108,11 @@ def _load_legacy(path: Path) -> BookConfig:
     )
     frameworks: dict[str, Any] = {}
     for i, fw in enumerate(tabs):
-        section = "library" if i == 0 else f"library-{fw}"
+        # d2lbook reads `[library-<fw>]`; a default framework may also be
+        # described in `[library]` itself.
+        section = f"library-{fw}"
+        if not parser.has_section(section) and i == 0 and parser.has_option("library", "lib_file"):
+            section = "library"
         sec = parser[section] if parser.has_section(section) else None
         lib_file = sec.get("lib_file", f"d2l/{fw}.py") if sec else f"d2l/{fw}.py"
         module = Path(lib_file).stem
@@ -109,17 +120,19 @@ def _load_legacy(path: Path) -> BookConfig:
             "display_name": fw,
             "module": module,
             "lib_name": (sec.get("lib_name", module) if sec else module).strip(),
+            "library": sec is not None,
         }
         if sec is not None:
             for key, sep in (
-                ("simple_alias", ","),
-                ("fluent_alias", ","),
-                ("alias", "\n"),
+                ("simple_alias", ",\n"),
+                ("fluent_alias", ",\n"),
                 ("args_alias", "\n"),
                 ("reverse_alias", "\n"),
             ):
                 if key in sec:
                     entry[key] = _split_items(sec[key], sep)
+            if "alias" in sec:
+                entry["alias"] = _alias_lines(sec["alias"])
         frameworks[fw] = entry
     library = parser["library"] if parser.has_section("library") else None
     data: dict[str, Any] = {

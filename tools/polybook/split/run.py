@@ -10,12 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from polybook import __version__
+from polybook.config import FrameworkConfig
 from polybook.diagnostics import Code, Diagnostic
 from polybook.source.book import Book
 from polybook.source.model import Page
@@ -64,9 +65,16 @@ class SplitResult:
 
 
 def split_page(
-    page: Page, ordered: tuple[str, ...], rule: ExistenceRule = ExistenceRule.NAMED
+    page: Page,
+    ordered: tuple[str, ...],
+    rule: ExistenceRule = ExistenceRule.NAMED,
+    aliases: Mapping[str, FrameworkConfig] | None = None,
 ) -> dict[str, Notebook]:
-    """The notebooks of one parsed page, keyed by framework (configuration order)."""
+    """The notebooks of one parsed page, keyed by framework (configuration order).
+
+    With `aliases` (framework -> its configuration), `d2l.xxx` aliases in each
+    framework's code cells are rewritten into native calls.
+    """
     frameworks = page_frameworks(page, ordered, rule)
     default = ordered[0]
     resolved: dict[str, dict[int, str]] = {fw: {} for fw in frameworks}
@@ -91,7 +99,38 @@ def split_page(
             continue
         for fw, text in per_fw.items():
             resolved[fw][cell.line] = text
-    return {fw: build_notebook(page, fw, ordered, resolved[fw]) for fw in frameworks}
+    notebooks = {fw: build_notebook(page, fw, ordered, resolved[fw]) for fw in frameworks}
+    if aliases:
+        _rewrite_aliases(page, notebooks, aliases)
+    return notebooks
+
+
+def _rewrite_aliases(
+    page: Page, notebooks: dict[str, Notebook], aliases: Mapping[str, FrameworkConfig]
+) -> None:
+    from polybook.library.rewrite import rewrite_notebook
+
+    for fw, notebook in notebooks.items():
+        if fw in aliases:
+            for line in rewrite_notebook(notebook, aliases[fw]):
+                page.diagnostics.append(
+                    Diagnostic.make(
+                        Code.ALIAS_NOT_REWRITTEN,
+                        page.file,
+                        line,
+                        f"d2l aliases not rewritten for {fw}: the cell does not parse",
+                    )
+                )
+
+
+def book_aliases(book: Book, rewrite: bool = True) -> dict[str, FrameworkConfig]:
+    """The frameworks whose aliases notebooks get rewritten with (those that
+    declare aliases; none when `rewrite` is off)."""
+    from polybook.library.aliases import has_aliases
+
+    if not rewrite:
+        return {}
+    return {fw: c for fw, c in book.config.framework.items() if has_aliases(c)}
 
 
 def kernelspec(book: Book, framework: str) -> dict[str, str]:
@@ -103,21 +142,22 @@ def kernelspec(book: Book, framework: str) -> dict[str, str]:
     }
 
 
-def _fingerprint(book: Book, data: bytes, rule: ExistenceRule) -> str:
+def _fingerprint(book: Book, data: bytes, rule: ExistenceRule, aliases: bool = True) -> str:
     digest = hashlib.sha256()
     digest.update(__version__.encode())
     digest.update(rule.value.encode())
+    digest.update(b"aliases" if aliases else b"no-aliases")
     digest.update(book.config.model_dump_json().encode())
     digest.update(data)
     return digest.hexdigest()
 
 
 def _work(
-    args: tuple[Book, str, str, tuple[str, ...], ExistenceRule],
+    args: tuple[Book, str, str, tuple[str, ...], ExistenceRule, bool],
 ) -> tuple[str, dict[str, str], list[Diagnostic]]:
-    book, lang, rel, ordered, rule = args
+    book, lang, rel, ordered, rule, rewrite = args
     page = book.read(lang, rel)
-    notebooks = split_page(page, ordered, rule)
+    notebooks = split_page(page, ordered, rule, book_aliases(book, rewrite))
     texts = {fw: to_json(nb, kernelspec(book, fw)) for fw, nb in notebooks.items()}
     return rel, texts, page.diagnostics
 
@@ -150,19 +190,22 @@ def split_book(
     frameworks: Sequence[str] | None = None,
     rule: ExistenceRule = ExistenceRule.NAMED,
     jobs: int | None = None,
+    rewrite_aliases: bool = True,
 ) -> SplitResult:
-    """Split every page of `lang` into `out/<framework>/<page>.ipynb`."""
+    """Split every page of `lang` into `out/<framework>/<page>.ipynb`; `d2l.xxx`
+    aliases are rewritten for the frameworks that declare them, unless
+    `rewrite_aliases` is off."""
     ordered = book.config.frameworks_for(lang)
     selected = set(frameworks or ordered)
     result = SplitResult()
     manifest_path = out / MANIFEST
     manifest = _read_manifest(manifest_path)
     new_manifest: dict[str, _Entry] = {}
-    todo: list[tuple[Book, str, str, tuple[str, ...], ExistenceRule]] = []
+    todo: list[tuple[Book, str, str, tuple[str, ...], ExistenceRule, bool]] = []
     fingerprints: dict[str, str] = {}
     for rel in book.page_files(lang):
         data = (book.lang_root(lang) / rel).read_bytes()
-        fingerprint = _fingerprint(book, data, rule)
+        fingerprint = _fingerprint(book, data, rule, rewrite_aliases)
         fingerprints[rel] = fingerprint
         old = manifest.get(rel)
         if (
@@ -174,7 +217,7 @@ def split_book(
             result.unchanged += 1
             result.diagnostics.extend(Diagnostic.from_json(d) for d in old.diagnostics)
             continue
-        todo.append((book, lang, rel, ordered, rule))
+        todo.append((book, lang, rel, ordered, rule, rewrite_aliases))
 
     workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
     if workers > 1 and len(todo) >= _PARALLEL_MIN_PAGES:

@@ -1,0 +1,64 @@
+"""Benchmark: library generation (`polybook lib`) for the synthetic 200-page book,
+all four frameworks, cold (fresh process state for the stage, nothing cached),
+in memory and written; plus the CLI process and the clean mode for reference.
+Target: <= 0.5 s for the in-process cold generation.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from polybook.library.model import Mode
+from polybook.library.run import generate_library, write_library
+from polybook.source.book import Book
+from synthbook import make_book
+
+TARGET = 0.5
+
+
+def timed(label: str, fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    seconds = time.perf_counter() - start
+    print(f"{label:<52} {seconds:7.3f} s")
+    return seconds
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_book(Path(tmp) / "book")
+        (root / "d2l").mkdir()
+        (root / "d2l" / "__init__.py").write_text('__version__ = "0.0.0"\n', encoding="utf-8")
+        pages = sorted((root / "chapters" / "en").rglob("*.md"))
+        print(f"synthetic book: {len(pages)} pages, 4 frameworks")
+        book = Book.open(root)
+        cold = timed(
+            "lib, all frameworks, cold, in memory",
+            lambda: generate_library(book, "en"),
+        )
+        timed(
+            "lib, all frameworks, generate + write",
+            lambda: write_library(generate_library(book, "en")),
+        )
+        timed("lib --clean, in memory", lambda: generate_library(book, "en", Mode.CLEAN))
+        result = generate_library(book, "en")
+        sizes = ", ".join(f"{fw} {len(t.splitlines())}" for fw, t in result.modules.items())
+        print(f"library lines: {sizes}")
+        cli = [sys.executable, "-m", "polybook", "--book", str(root), "lib", "--check"]
+        timed(
+            "lib --check (polybook CLI process)",
+            lambda: subprocess.run(cli, check=True, capture_output=True),
+        )
+        verdict = "within" if cold <= TARGET else "OVER"
+        print(f"cold in-process generation: {cold:.3f} s ({verdict} the {TARGET} s target)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""`#@save` capture from one code cell (DIALECT §5).
+
+The rules are those of the existing toolchain, which real books were written
+against, so they are line based:
+
+* a mark (``# *@save`` anywhere on a line) keeps the code before it on that
+  line (a `def`, `class` or decorator line, an assignment that opens a bracket);
+* then it takes the following top-level (unindented, non-blank) lines: a run
+  of imports, several assignments, the lines of a definition header;
+* then the indented and blank lines after them (a body, the rest of a
+  bracket), up to the next top-level line.
+
+A standalone mark therefore saves the top-level statements that follow it up to
+the first blank line, or one definition with its body. Every mark of a cell
+contributes, in order, to the one block the cell saves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+MARK = re.compile(r"# *@save")
+# `if` lines of the two generations of framework switches the old toolchain
+# resolves textually (`tab.selected(...)`, and `d2l.USE_<FRAMEWORK>`).
+_SELECTED = "tab.selected"
+_USE = "d2l.USE_"
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    index: int  # 0-based line of the mark in the captured cell text
+    empty: bool  # the mark captured no code at all
+    repeated: bool  # the mark lies in lines an earlier mark of the cell already saved
+
+
+@dataclass(slots=True)
+class Capture:
+    lines: list[str] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def has_mark(source: str) -> bool:
+    return "@save" in source and MARK.search(source) is not None
+
+
+def capture(source: str) -> Capture:
+    """The lines every save mark of `source` takes, in order."""
+    lines = source.splitlines()
+    result = Capture()
+    covered = -1  # last line index taken by an earlier mark
+    for i, line in enumerate(lines):
+        found = MARK.search(line)
+        if found is None:
+            continue
+        taken: list[str] = []
+        head = line[: found.start()].rstrip()
+        if head:
+            taken.append(head)
+        j = i + 1
+        while j < len(lines) and lines[j] and not lines[j].startswith(" "):
+            taken.append(lines[j])
+            j += 1
+        while j < len(lines) and (not lines[j] or lines[j].startswith(" ")):
+            taken.append(lines[j])
+            j += 1
+        empty = not any(t.strip() for t in taken)
+        result.marks.append(Mark(i, empty, i <= covered))
+        covered = max(covered, j - 1)
+        result.lines.extend(taken)
+    return result
+
+
+def _leading_spaces(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def textual_select(source: str, framework: str) -> tuple[list[str], list[int]]:
+    """The old toolchain's textual resolution of framework switches.
+
+    Returns the kept lines and, for each, its 0-based index in `source`. An
+    `if` line naming the switch opens a branch: the branch is kept (dedented by
+    four columns) when the line names `framework`, dropped otherwise, blank
+    lines included; the branch ends at the first non-blank line indented no
+    deeper than the `if`. `else`/`elif` are not understood (the existing
+    toolchain's behaviour, reproduced for byte-compatible libraries).
+    """
+    lines = source.split("\n")
+    if any(_SELECTED in line for line in lines):
+        mark = _SELECTED
+
+        def keeps(line: str) -> bool:
+            return f'"{framework}"' in line or f"'{framework}'" in line
+    elif any(_USE in line for line in lines):
+        mark = _USE
+
+        def keeps(line: str) -> bool:
+            return _USE + framework.upper() in line
+    else:
+        return lines, list(range(len(lines)))
+    kept: list[str] = []
+    origin: list[int] = []
+    mode = 0  # 0 outside a branch, 1 in a kept branch, 2 in a dropped one
+    indent = 0
+    for index, line in enumerate(lines):
+        if "if" in line and mark in line:
+            mode = 1 if keeps(line) else 2
+            indent = _leading_spaces(line)
+            continue
+        if mode and line.strip() and _leading_spaces(line) <= indent:
+            mode = 0
+        if mode == 0:
+            kept.append(line)
+            origin.append(index)
+        elif mode == 1:
+            kept.append(line[4:])
+            origin.append(index)
+    return kept, origin

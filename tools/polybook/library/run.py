@@ -1,0 +1,193 @@
+"""The library stage: the book's `#@save` code -> `d2l/<module>.py` per framework.
+
+Everything is generated in memory (`generate_library`); writing
+(`write_library`) and comparing with the committed files (`stale_files`) are
+the only side effects, at the edge.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from polybook.diagnostics import Code, Diagnostic
+from polybook.library.aliases import library_aliases
+from polybook.library.assemble import assemble
+from polybook.library.capture import has_mark
+from polybook.library.collect import PageCollector
+from polybook.library.model import GeneratedFile, LibraryError, LibraryResult, Mode, SavedBlock
+from polybook.library.writer import (
+    binds_self,
+    header_of,
+    module_text,
+    read_text,
+    version_text,
+    write_files,
+)
+from polybook.source.book import Book, toc_target
+from polybook.source.model import Page
+
+
+def library_pages(pages: dict[str, Page], root: str = "index.md") -> list[str]:
+    """Pages reachable from the root page's toc, depth first (book order).
+    Pages no toc reaches are not part of the library."""
+    order: list[str] = []
+    seen: set[str] = set()
+    stack = [root]
+    while stack:
+        path = stack.pop()
+        if path in seen or path not in pages:
+            continue
+        seen.add(path)
+        order.append(path)
+        children = [toc_target(path, e.target) for toc in pages[path].tocs for e in toc.entries]
+        stack.extend(reversed(children))
+    return order
+
+
+def first_party(root: Path) -> frozenset[str]:
+    """Module names isort counts as first party when run from the book root."""
+    names: set[str] = set()
+    for base in (root, root / "src"):
+        if base.is_dir():
+            for entry in base.iterdir():
+                if entry.is_dir():
+                    names.add(entry.name)
+                elif entry.suffix == ".py":
+                    names.add(entry.stem)
+    return frozenset(names)
+
+
+def _read_pages(book: Book, lang: str) -> dict[str, Page]:
+    """Pages worth parsing (those with a toc or a save mark); the others are
+    known by name only."""
+    pages: dict[str, Page] = {}
+    base = book.lang_root(lang)
+    for rel in book.page_files(lang):
+        data = (base / rel).read_bytes()
+        if b"toc" in data or b"@save" in data:
+            pages[rel] = book.read(lang, rel)
+        else:
+            pages[rel] = Page(lang=lang, path=rel, file=book.display(lang, rel))
+    return pages
+
+
+def _syntax(text: str, blocks: list[SavedBlock], display: str) -> list[Diagnostic]:
+    try:
+        ast.parse(text)
+        return []
+    except SyntaxError as exc:
+        # reported at the first saved block that does not parse on its own
+        where = next((b for b in blocks if _fails(b.text)), None)
+        file, line = (where.file, where.line) if where else (display, exc.lineno or 1)
+        return [
+            Diagnostic.make(
+                Code.SAVED_CODE_SYNTAX,
+                file,
+                line,
+                f"the generated {display} does not parse: {exc.msg} (its line {exc.lineno})",
+            )
+        ]
+
+
+def _fails(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        return True
+    return False
+
+
+def generate_library(
+    book: Book, lang: str | None = None, mode: Mode = Mode.COMPAT
+) -> LibraryResult:
+    """Every library module and the version file, in memory."""
+    config = book.config
+    lang = lang or config.source_language
+    ordered = config.frameworks_for(lang)
+    frameworks = tuple(fw for fw in ordered if config.framework[fw].library)
+    package = book.root / config.library_dir
+    version_path = book.root / config.version_file
+    if not (package / "__init__.py").is_file():
+        raise LibraryError(
+            f"{config.library_dir}/__init__.py is missing: the library directory must be a "
+            'package (create it with a line `__version__ = "..."`); nothing was written'
+        )
+    old_version = read_text(version_path)
+    if old_version is None:
+        raise LibraryError(f"version file {config.version_file} is missing; nothing was written")
+
+    pages = _read_pages(book, lang)
+    if "index.md" not in pages:
+        where = book.display(lang, "index.md")
+        raise LibraryError(
+            f"{where} is missing: the book order starts at its toc; nothing was written"
+        )
+    order = library_pages(pages)
+    collector = PageCollector(ordered, frameworks, mode, first_party(book.root))
+    result = LibraryResult()
+    saved: dict[str, list[SavedBlock]] = {fw: [] for fw in frameworks}
+    for rel in order:
+        per_fw, diagnostics = collector.collect(pages[rel])
+        result.diagnostics.extend(diagnostics)
+        for fw, blocks in per_fw.items():
+            saved[fw].extend(blocks)
+    reached = set(order)
+    for rel, page in pages.items():
+        if rel not in reached and any(has_mark(c.source) for c in page.code_cells):
+            result.diagnostics.append(
+                Diagnostic.make(
+                    Code.SAVE_OUTSIDE_TOC,
+                    page.file,
+                    1,
+                    "no toc reaches this page: its #@save code is not in the library",
+                )
+            )
+
+    for fw in frameworks:
+        fw_config = config.framework[fw]
+        path = package / f"{fw_config.module}.py"
+        display = path.relative_to(book.root).as_posix()
+        old = read_text(path)
+        chunks, diagnostics = assemble([(b.text, b) for b in saved[fw]], mode)
+        result.diagnostics.extend(diagnostics)
+        header = header_of(old)
+        text = module_text(header, mode, chunks, library_aliases(fw_config))
+        result.diagnostics.extend(_syntax(text, saved[fw], display))
+        if "d2l." in text and not binds_self(text):
+            result.diagnostics.append(
+                Diagnostic.make(
+                    Code.LIBRARY_NO_SELF,
+                    display,
+                    1,
+                    "the library uses `d2l.` but never binds `d2l` (save "
+                    "`d2l = sys.modules[__name__]`, or use --clean, which adds it)",
+                )
+            )
+        result.files.append(GeneratedFile(path, text, old))
+        result.modules[fw] = text
+    result.files.append(
+        GeneratedFile(version_path, version_text(old_version, config.release), old_version)
+    )
+    if "__version__" not in old_version:
+        result.diagnostics.append(
+            Diagnostic.make(
+                Code.VERSION_NOT_SET,
+                config.version_file,
+                1,
+                f"no `__version__` line: release {config.release} is not recorded "
+                f'(add `__version__ = "{config.release}"`)',
+            )
+        )
+    # a cell or class shared by several frameworks reports its problem once
+    result.diagnostics = list(dict.fromkeys(result.diagnostics))
+    return result
+
+
+def write_library(result: LibraryResult) -> list[Path]:
+    """Write the files that changed (atomically); returns their paths."""
+    return write_files(result.files)
+
+
+def stale_files(result: LibraryResult) -> list[GeneratedFile]:
+    return [f for f in result.files if f.changed]

@@ -1,0 +1,111 @@
+"""Library file text, the version file, and the edges: atomic writes and diffs.
+
+A library module is: the hand-written header (the existing file's text above
+the WARNING banner, verbatim; nothing when the file or the banner is absent),
+the banner and its three comment lines, the saved blocks separated by a blank
+line, then the framework's aliases.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from pathlib import Path
+
+from polybook.library.aliases import ALIAS_BANNER
+from polybook.library.model import GeneratedFile, Mode
+
+BANNER = "#################   WARNING   ################"
+_COMMAND = {Mode.COMPAT: "d2lbook build lib", Mode.CLEAN: "polybook lib --clean"}
+_SELF = re.compile(
+    r"^(?:d2l\s*=|import\s+d2l\b|from\s+d2l\s+import\s+\w+\s+as\s+d2l\b)", re.MULTILINE
+)
+SELF_BINDING = "import sys\n\nd2l = sys.modules[__name__]\n\n"
+
+
+def read_text(path: Path) -> str | None:
+    """A file's text with universal newlines (as Python's text mode reads it)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def header_of(old: str | None) -> str:
+    """The hand-written part of an existing library file."""
+    if not old:
+        return ""
+    lines = old.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.strip() == BANNER:
+            return "".join(lines[:i])
+    return ""
+
+
+def banner(mode: Mode) -> str:
+    return (
+        f"{BANNER}\n"
+        "# The below part is generated automatically through:\n"
+        f"#    {_COMMAND[mode]}\n"
+        "# Don't edit it directly\n\n"
+    )
+
+
+def binds_self(text: str) -> bool:
+    """Whether module text binds `d2l` at top level (to itself, by convention)."""
+    return _SELF.search(text) is not None
+
+
+def module_text(header: str, mode: Mode, chunks: list[str], aliases: str) -> str:
+    body = "\n\n".join(chunks)
+    self_binding = ""
+    if mode is Mode.CLEAN and "d2l." in body and not binds_self(header + body):
+        self_binding = SELF_BINDING
+    text = header + banner(mode) + self_binding + body
+    if aliases:
+        text += f"\n\n\n{ALIAS_BANNER}\n{aliases}\n\n"
+    elif mode is Mode.CLEAN:
+        text += "\n"
+    return text
+
+
+def version_text(old: str, release: str) -> str:
+    lines = old.split("\n")
+    return "\n".join(
+        f'__version__ = "{release}"' if "__version__" in line else line for line in lines
+    )
+
+
+def write_files(files: list[GeneratedFile]) -> list[Path]:
+    """Write the changed files: every temporary file first, then rename them
+    all into place; on an error nothing is left half-written."""
+    changed = [f for f in files if f.changed]
+    temps: list[tuple[Path, Path]] = []
+    try:
+        for f in changed:
+            f.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = f.path.with_name(f".{f.path.name}.{os.getpid()}.tmp")
+            with tmp.open("w", encoding="utf-8", newline="\n") as handle:
+                handle.write(f.text)
+            temps.append((tmp, f.path))
+    except OSError:
+        for tmp, _ in temps:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, path in temps:
+        os.replace(tmp, path)
+    return [path for _, path in temps]
+
+
+def diff(file: GeneratedFile, root: Path, context: int = 2) -> list[str]:
+    """Unified diff of a file from its current content to the generated one."""
+    name = file.path.relative_to(root).as_posix()
+    old = (file.old or "").splitlines(keepends=True)
+    new = file.text.splitlines(keepends=True)
+    label = name if file.old is not None else f"{name} (missing)"
+    return [
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+        for line in difflib.unified_diff(old, new, label, f"{name} (generated)", n=context)
+    ]
