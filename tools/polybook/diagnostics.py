@@ -57,16 +57,6 @@ class Code(Enum):
     TABLE_ROW_PIPE = ("PB172", Severity.WARNING, "table-row-pipe")
     # translations
     MISSING_TRANSLATION = ("PB180", Severity.INFO, "missing-translation")
-    # rendering (HTML): positions are those of the book page, never of generated files
-    RENDER_UNRESOLVED_REFERENCE = ("PB190", Severity.WARNING, "render-unresolved-reference")
-    RENDER_UNRESOLVED_CITATION = ("PB191", Severity.WARNING, "render-unresolved-citation")
-    RENDER_MISSING_IMAGE = ("PB192", Severity.WARNING, "render-missing-image")
-    RENDER_WARNING = ("PB193", Severity.WARNING, "render-warning")
-    RENDER_UNTRANSLATED = ("PB194", Severity.INFO, "render-untranslated")
-    RENDER_NO_FRAMEWORK_CODE = ("PB195", Severity.INFO, "render-no-framework-code")
-    RENDER_MALFORMED_ROLE = ("PB196", Severity.WARNING, "render-malformed-role")
-    RENDER_SETUP = ("PB197", Severity.WARNING, "render-setup")
-    RENDER_STALE_OUTPUTS = ("PB198", Severity.INFO, "render-stale-outputs")
     # the generated library (#@save)
     SAVE_CAPTURES_NOTHING = ("PB190", Severity.WARNING, "save-captures-nothing")
     SAVE_REPEATED = ("PB191", Severity.WARNING, "save-repeated")
@@ -78,6 +68,16 @@ class Code(Enum):
     IMPORTS_NOT_NORMALISED = ("PB197", Severity.INFO, "imports-not-normalised")
     ALIAS_NOT_REWRITTEN = ("PB198", Severity.WARNING, "alias-not-rewritten")
     VERSION_NOT_SET = ("PB199", Severity.WARNING, "version-not-set")
+    # rendering (HTML): positions are those of the book page, never of generated files
+    RENDER_UNRESOLVED_REFERENCE = ("PB200", Severity.WARNING, "render-unresolved-reference")
+    RENDER_UNRESOLVED_CITATION = ("PB201", Severity.WARNING, "render-unresolved-citation")
+    RENDER_MISSING_IMAGE = ("PB202", Severity.WARNING, "render-missing-image")
+    RENDER_WARNING = ("PB203", Severity.WARNING, "render-warning")
+    RENDER_UNTRANSLATED = ("PB204", Severity.INFO, "render-untranslated")
+    RENDER_NO_FRAMEWORK_CODE = ("PB205", Severity.INFO, "render-no-framework-code")
+    RENDER_MALFORMED_ROLE = ("PB206", Severity.WARNING, "render-malformed-role")
+    RENDER_SETUP = ("PB207", Severity.WARNING, "render-setup")
+    RENDER_STALE_OUTPUTS = ("PB208", Severity.INFO, "render-stale-outputs")
 
     @property
     def id(self) -> str:

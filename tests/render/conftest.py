@@ -1,0 +1,125 @@
+"""Fixtures of the render tests: a small two-language book, built once per session.
+
+The book (fixtures/minibook) has English and Indonesian, three frameworks,
+one page missing from the translation, one dangling reference, one unknown
+citation and one missing image. A pre-executed notebook with text and image
+outputs stands in for `polybook execute` for one page.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import struct
+import subprocess
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from polybook.render.build import DEFAULT_MATHJAX, RenderResult, build_html
+from polybook.render.project import find_mathjax
+from polybook.source.book import Book
+from polybook.split.run import split_book
+
+REPO = Path(__file__).resolve().parents[2]
+MINIBOOK = Path(__file__).resolve().parent / "fixtures" / "minibook"
+MATHJAX_VERSION = "3.2.2"
+
+
+def _png(width: int = 4, height: int = 4) -> str:
+    """A small valid PNG (a red square), base64 as in notebook outputs."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw))
+    return base64.b64encode(data + chunk(b"IEND", b"")).decode()
+
+
+PNG = _png()
+
+
+def find_or_install_mathjax() -> Path | None:
+    """MathJax from POLYBOOK_MATHJAX or _build/tools (what `make mathjax` installs);
+    installed there with npm when missing and npm is at hand."""
+    env = os.environ.get("POLYBOOK_MATHJAX")
+    if env:
+        return find_mathjax(Path(env))
+    found = find_mathjax(REPO / DEFAULT_MATHJAX)
+    if found is None and shutil.which("npm"):
+        prefix = REPO / "_build" / "tools"
+        prefix.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                *("npm", "install", "--no-audit", "--no-fund", "--prefix", str(prefix)),
+                f"mathjax@{MATHJAX_VERSION}",
+            ],
+            capture_output=True,
+            timeout=600,
+            check=False,
+        )
+        found = find_mathjax(REPO / DEFAULT_MATHJAX)
+    return found
+
+
+@pytest.fixture(scope="session")
+def mathjax() -> Path | None:
+    return find_or_install_mathjax()
+
+
+def copy_minibook(dest: Path) -> Book:
+    shutil.copytree(MINIBOOK, dest)
+    return Book.open(dest)
+
+
+def write_executed(book: Book, lang: str, framework: str, page: str) -> Path:
+    """An executed notebook for a split one: every code cell gets a text and an image output."""
+    split = book.root / "_build" / "split" / lang / framework / page
+    nb = json.loads(split.read_text("utf-8"))
+    count = 0
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        count += 1
+        cell["execution_count"] = count
+        cell["outputs"] = [
+            {"output_type": "stream", "name": "stdout", "text": [f"output of cell {count}\n"]},
+            {
+                "output_type": "display_data",
+                "data": {"image/png": PNG, "text/plain": ["<Figure size 2x2>"]},
+                "metadata": {},
+            },
+        ]
+    path = book.root / "_build" / "executed" / lang / framework / page
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(nb, indent=1), "utf-8")
+    return path
+
+
+@dataclass
+class Sites:
+    book: Book
+    results: dict[str, RenderResult]
+
+    def out(self, key: str) -> Path:
+        return self.results[key].out
+
+
+@pytest.fixture(scope="session")
+def sites(tmp_path_factory: pytest.TempPathFactory, mathjax: Path | None) -> Sites:
+    """en/pytorch, en/all and id/pytorch of the mini book (with MathJax when available)."""
+    book = copy_minibook(tmp_path_factory.mktemp("render") / "minibook")
+    split_book(book, "en", book.root / "_build" / "split" / "en")
+    write_executed(book, "en", "pytorch", "chap/first.ipynb")
+    write_executed(book, "en", "jax", "chap/first.ipynb")
+    results: dict[str, RenderResult] = {}
+    for lang, site in (("en", "pytorch"), ("en", "all"), ("id", "pytorch")):
+        results[f"{lang}/{site}"] = build_html(book, lang, site, mathjax=mathjax)
+    return Sites(book, results)

@@ -1,0 +1,93 @@
+# tools/make/render.mk -- the HTML site (polybook build html).
+#
+# Included by the top-level Makefile (after env.mk and execute.mk):
+#     make html LANG=id FRAMEWORK=jax      one language, one framework
+#     make html FRAMEWORK=all              the tabbed site (every framework, synced tabs)
+#     make html-render                     render only: no split, no execution
+#     make mathjax                         MathJax 3 for offline math (npm, once)
+#     make bench-html                      build / rebuild timings (bench/bench_html.py)
+#
+# Uses from the includer: BOOK_LANG (the book language; LANG is the locale
+# there), FRAMEWORK, POLYBOOK, the `venv` target. Output:
+# _build/html/$(BOOK_LANG)/$(FRAMEWORK)/index.html (FRAMEWORK=all: .../all/).
+#
+# `html-build` runs split -> execute (when `polybook execute` is available and
+# HTML_EXECUTE is non-empty) -> render, and ends by printing where the site
+# is. It does not build framework environments: the includer wires those
+# (`html: venv <env goal> html-build`, then define HTML_WIRED before including
+# this file, or leave the default `html: html-build` below).
+
+BOOK_LANG ?= en
+FRAMEWORK ?= pytorch
+POLYBOOK ?= .venv/bin/polybook
+
+# The book's source language: a translation's missing pages are taken from it.
+HTML_SOURCE_LANG ?= en
+# Empty: render the split notebooks without executing them (no outputs).
+HTML_EXECUTE ?= yes
+# Extra flags for `polybook build html`, e.g. HTML_ARGS=--strict
+HTML_ARGS ?=
+HTML_EXECUTE_ARGS ?= --keep-going --jobs $(or $(EXECUTE_JOBS),1)
+
+# MathJax 3, installed with npm into a build-tools prefix and copied into
+# every site (no CDN): _build/tools/node_modules/mathjax/es5/...
+MATHJAX_VERSION ?= 3.2.2
+MATHJAX_PREFIX ?= _build/tools
+MATHJAX_DIR := $(MATHJAX_PREFIX)/node_modules/mathjax
+MATHJAX_STAMP := $(MATHJAX_DIR)/.polybook-$(MATHJAX_VERSION)
+NPM ?= npm
+
+.PHONY: html-build html-render mathjax bench-html
+
+## mathjax: install MathJax $(MATHJAX_VERSION) for offline math
+mathjax: $(MATHJAX_STAMP)
+
+$(MATHJAX_STAMP):
+	@command -v $(NPM) >/dev/null || { echo "render.mk: npm is needed to install MathJax (apt-get install -y npm)" >&2; exit 1; }
+	mkdir -p $(MATHJAX_PREFIX)
+	env LANG=C.UTF-8 LC_ALL=C.UTF-8 $(NPM) install --no-audit --no-fund --loglevel=error \
+	    --prefix $(MATHJAX_PREFIX) mathjax@$(MATHJAX_VERSION)
+	touch $@
+
+# The source-language pages a translation takes (it lacks them): executed too.
+_html_fallback_pages = $(POLYBOOK) build html --lang $(BOOK_LANG) --fallback-pages
+
+## html-build: split -> execute (when available) -> render $(BOOK_LANG)/$(FRAMEWORK)
+# A failed execution still renders (with the outputs that exist), then fails.
+html-build: venv mathjax
+	$(POLYBOOK) split --lang $(BOOK_LANG) --framework all
+	@status=0; \
+	if [ -n "$(HTML_EXECUTE)" ] && $(POLYBOOK) execute --help >/dev/null 2>&1; then \
+	    echo "$(POLYBOOK) execute --lang $(BOOK_LANG) --framework $(FRAMEWORK)"; \
+	    $(POLYBOOK) execute --lang $(BOOK_LANG) --framework $(FRAMEWORK) $(HTML_EXECUTE_ARGS) \
+	        || status=$$?; \
+	    pages=$$($(_html_fallback_pages)) || exit $$?; \
+	    if [ -n "$$pages" ]; then \
+	        echo "$(POLYBOOK) execute --lang $(HTML_SOURCE_LANG) --framework $(FRAMEWORK) <pages $(BOOK_LANG) lacks>"; \
+	        $(POLYBOOK) execute --lang $(HTML_SOURCE_LANG) --framework $(FRAMEWORK) \
+	            $(HTML_EXECUTE_ARGS) $$pages || status=$$?; \
+	    fi; \
+	else \
+	    echo "html: rendering without execution (no outputs)"; \
+	fi; \
+	echo "$(POLYBOOK) build html --lang $(BOOK_LANG) --framework $(FRAMEWORK) $(HTML_ARGS)"; \
+	$(POLYBOOK) build html --lang $(BOOK_LANG) --framework $(FRAMEWORK) \
+	    --mathjax $(MATHJAX_DIR) $(HTML_ARGS) || exit $$?; \
+	if [ $$status -ne 0 ]; then \
+	    echo "html: execution failed (status $$status); the site shows the outputs that exist" >&2; \
+	fi; \
+	exit $$status
+
+## html-render: render what is there (split and executed notebooks), nothing else
+html-render: venv mathjax
+	$(POLYBOOK) build html --lang $(BOOK_LANG) --framework $(FRAMEWORK) \
+	    --mathjax $(MATHJAX_DIR) $(HTML_ARGS)
+
+## bench-html: full build and one-line-edit rebuild times of $(BOOK_LANG)/$(FRAMEWORK)
+bench-html: venv mathjax
+	$(or $(BIN),.venv/bin)/python bench/bench_html.py --lang $(BOOK_LANG) --framework $(FRAMEWORK)
+
+ifndef HTML_WIRED
+.PHONY: html
+html: html-build
+endif

@@ -1,0 +1,270 @@
+"""The render stage function: `build_html(book, lang, site)`.
+
+split (incremental) -> pages and notebooks (executed outputs when present) ->
+generated notebooks (MyST) -> Sphinx source tree (changed files only) ->
+Sphinx (incremental) -> diagnostics at book positions.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from polybook.diagnostics import Code, Diagnostic
+from polybook.render import document
+from polybook.render.i18n import Words, words_for
+from polybook.render.inputs import Inputs, NbInput, PageSource, resolve_image, site_pages
+from polybook.render.model import ConvertOptions, Problem
+from polybook.render.project import (
+    SitePaths,
+    SiteSpec,
+    Tree,
+    find_mathjax,
+    read_positions,
+    write_positions,
+    write_support,
+)
+from polybook.render.warnings import Locator, WarningCache, parse, to_diagnostics
+from polybook.source.book import Book
+
+ALL = "all"
+BIBLIOGRAPHY_PAGE = "bibliography.md"
+DEFAULT_MATHJAX = Path("_build") / "tools" / "node_modules" / "mathjax"
+
+
+@dataclass(slots=True)
+class RenderResult:
+    lang: str
+    site: str
+    out: Path
+    pages: int = 0
+    rewritten: list[str] = field(default_factory=list)  # generated pages whose text changed
+    read: int = 0  # pages Sphinx re-read
+    written: int = 0  # pages Sphinx re-wrote
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def index(self) -> Path:
+        return self.out / "index.html"
+
+
+def _split(book: Book, lang: str) -> None:
+    from polybook.split.run import split_book
+
+    split_book(book, lang, book.root / "_build" / "split" / lang)
+
+
+@dataclass(slots=True)
+class _Pages:
+    """Generated pages of a site, with their problems as diagnostics."""
+
+    book: Book
+    lang: str
+    site: str
+    words: Words
+    inputs: Inputs
+    images: dict[str, Path] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def report(self, file: str, problems: tuple[Problem, ...] | list[Problem]) -> None:
+        for p in problems:
+            message = f"{p.message} ({self.lang}, {self.site})"
+            self.diagnostics.append(Diagnostic.make(p.code, file, p.line, message, p.target))
+
+    def options(self, page: PageSource) -> ConvertOptions:
+        def resolve(path: str) -> str | None:
+            found = resolve_image(self.book, page, path)
+            if found is None:
+                return None
+            self.images[found[0]] = found[1]
+            return found[0]
+
+        return ConvertOptions(resolve_image=resolve)
+
+    def notice(self, page: PageSource, code_missing: str | None) -> document.Notice | None:
+        config = self.book.config
+        if page.fallback:
+            self.report(
+                page.file,
+                [Problem(Code.RENDER_UNTRANSLATED, 1, f"page taken from {page.lang}")],
+            )
+            language = config.languages[self.lang].name
+            source = config.languages[page.lang].name
+            text = self.words.untranslated_text.format(language=language, source=source)
+            return document.Notice(self.words.untranslated_title, text, "pb-untranslated")
+        if code_missing is not None:
+            name = config.framework[code_missing].display_name
+            self.report(
+                page.file,
+                [Problem(Code.RENDER_NO_FRAMEWORK_CODE, 1, f"page has no {name} notebook")],
+            )
+            title = self.words.no_code_title.format(framework=name)
+            text = self.words.no_code_text.format(framework=name)
+            return document.Notice(title, text, "pb-no-code")
+        return None
+
+    def generate(self, page: PageSource) -> document.Generated | None:
+        ordered = self.book.config.frameworks_for(page.lang)
+        wanted = list(ordered) if self.site == ALL else [self.site]
+        notebooks: list[NbInput] = []
+        for fw in wanted:
+            nb, problems = self.inputs.load(page, fw)
+            self.report(page.file, problems)
+            if nb is not None:
+                notebooks.append(nb)
+        lines = (self.book.root / page.file).read_text("utf-8", errors="replace").split("\n")
+        opts = self.options(page)
+        if self.site == ALL and notebooks:
+            notice = self.notice(page, None)
+            return document.tabbed_page(page.docname, notebooks, lines, opts, notice)
+        if notebooks:
+            notice = self.notice(page, None)
+            return document.single_page(page.docname, notebooks[0], lines, opts, notice)
+        for fw in ordered:  # the page's shared prose, from any framework's notebook
+            other, _ = self.inputs.load(page, fw)
+            if other is not None:
+                notice = self.notice(page, self.site)
+                return document.prose_page(page.docname, other, lines, opts, notice)
+        self.report(page.file, [Problem(Code.RENDER_WARNING, 1, "page has no notebook; left out")])
+        return None
+
+
+def _spec(book: Book, lang: str, site: str, words: Words, paths: SitePaths) -> SiteSpec:
+    config = book.config
+    return SiteSpec(
+        lang=lang,
+        site=site,
+        title=config.languages[lang].title,
+        author=config.author,
+        release=config.release,
+        words=words,
+        languages=tuple((code, conf.name) for code, conf in config.languages.items()),
+        frameworks=tuple(
+            (fw, config.framework[fw].display_name) for fw in config.frameworks_for(lang)
+        ),
+        outputs=str(paths.outputs.resolve()),
+    )
+
+
+def build_html(
+    book: Book,
+    lang: str,
+    site: str,
+    *,
+    mathjax: Path | None = None,
+    jobs: int | None = None,
+    split: bool = True,
+    verbose: bool = False,
+) -> RenderResult:
+    """Build the HTML site of `lang` for one framework, or for all (tabbed) with site="all"."""
+    from polybook.render.sphinx_run import references, run_sphinx
+
+    clock = time.perf_counter()
+    paths = SitePaths.of(book.root, lang, site)
+    result = RenderResult(lang, site, paths.out)
+    if split:
+        # Always every framework: the split manifest is per page, and splitting
+        # a subset would leave the other frameworks' notebooks of a changed page
+        # stale behind an up-to-date fingerprint.
+        _split(book, lang)
+        if lang != book.config.source_language:
+            _split(book, book.config.source_language)
+    result.seconds["split"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    words = words_for(lang)
+    pages = _Pages(book, lang, site, words, Inputs.of(book))
+    tree = Tree(paths.src)
+    positions: dict[str, tuple[str, tuple[int, ...]]] = {}
+    refs: dict[str, set[str]] = {}
+    texts: list[str] = []
+    for page in site_pages(book, lang):
+        generated = pages.generate(page)
+        if generated is None:
+            continue
+        pages.report(generated.file, generated.problems)
+        if tree.write(f"{page.docname}.ipynb", generated.notebook):
+            result.rewritten.append(page.docname)
+        positions[page.docname] = (generated.file, generated.positions)
+        refs[page.docname] = references(generated.notebook)
+        texts.append(generated.notebook)
+    result.pages = len(positions)
+    if _needs_bibliography(texts):
+        # citations but no :bibliography: anywhere: a reference list of their own
+        tree.write(BIBLIOGRAPHY_PAGE, _bibliography_page(words))
+
+    found = find_mathjax(mathjax or book.root / DEFAULT_MATHJAX)
+    if found is None:
+        pages.diagnostics.append(
+            Diagnostic.make(
+                Code.RENDER_SETUP,
+                "(site)",
+                0,
+                f"MathJax 3 not found at {mathjax or DEFAULT_MATHJAX}; math is not typeset "
+                f"offline (make mathjax installs it) ({lang}, {site})",
+            )
+        )
+    bib = book.root / book.config.bibliography
+    if not bib.is_file():
+        pages.diagnostics.append(
+            Diagnostic.make(
+                Code.RENDER_SETUP,
+                book.config.bibliography,
+                0,
+                f"bibliography {book.config.bibliography} not found ({lang}, {site})",
+            )
+        )
+    spec = _spec(book, lang, site, words, paths)
+    write_support(tree, spec, bib if bib.is_file() else None, found, pages.images)
+    tree.prune()
+    write_positions(paths.positions, positions)
+    result.seconds["generate"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
+    run = run_sphinx(paths, refs, jobs=workers, verbose=verbose)
+    result.read, result.written = len(run.read), len(run.written)
+    result.seconds["sphinx"] = time.perf_counter() - clock
+
+    cache = WarningCache.load(paths.warnings)
+    loose = cache.update(
+        "read", run.read, parse(run.warnings.get("read", ""), paths.src), run.all_docs
+    )
+    loose += cache.update(
+        "write", run.written, parse(run.warnings.get("write", ""), paths.src), run.all_docs
+    )
+    cache.save(paths.warnings)
+    locator = Locator(read_positions(paths.positions), book.root)
+    result.diagnostics = _dedupe(
+        pages.diagnostics + to_diagnostics([*cache.all(), *loose], locator, lang, site)
+    )
+    return result
+
+
+def _needs_bibliography(notebooks: list[str]) -> bool:
+    cites = any("{cite:" in text for text in notebooks)
+    return cites and not any("{bibliography}" in text for text in notebooks)
+
+
+def _bibliography_page(words: Words) -> str:
+    return (
+        "---\norphan: true\n---\n\n"
+        f"# {words.references}\n\n```{{bibliography}}\n:filter: cited\n```\n"
+    )
+
+
+def _dedupe(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One report per problem: conversion and Sphinx may both see a missing target."""
+    seen: set[tuple[str, str, int, str]] = set()
+    out: list[Diagnostic] = []
+    for d in diagnostics:
+        key = (d.code, d.file, d.line, d.target or d.message)
+        if d.code == Code.RENDER_MISSING_IMAGE.id:  # Sphinx names the copied path
+            key = (d.code, d.file, d.line, "")
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out

@@ -1,0 +1,246 @@
+"""One page's notebooks -> one generated notebook (MyST markdown + code + outputs).
+
+The generated notebook's metadata `source_map` gives each cell a base line in
+a virtual numbering of the page, so that Sphinx reports positions in it; the
+page's position map translates a virtual line back to the book source line.
+
+Three shapes:
+  single   one framework's notebook, as is;
+  prose    no notebook for the framework: the page's shared prose and a notice;
+  tabbed   every framework's notebook merged: shared prose once, and each run
+           of framework-specific cells as one tab set (one tab per framework
+           that has cells there; sphinx_ext.py builds the tabs).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from polybook.render.blocks import convert_markdown
+from polybook.render.inputs import NbCell, NbInput
+from polybook.render.model import ConvertOptions, Line, Problem
+
+TAB_CLASS = "pb-tab"
+_WINDOW = 60  # how far ahead a markdown line is looked for in its page
+
+
+def align(cell: NbCell, source_lines: Sequence[str]) -> list[Line]:
+    """The lines of a markdown cell with their book source lines.
+
+    A markdown cell is a run of the page's text, minus tab markers and blank
+    lines between regions: each line is looked for from where the last one was.
+    """
+    out: list[Line] = []
+    pos = max(cell.line - 1, 0)
+    for text in cell.source.split("\n"):
+        limit = min(pos + _WINDOW, len(source_lines))
+        found = next((k for k in range(pos, limit) if source_lines[k] == text), None)
+        if found is None:
+            out.append(Line(text, pos + 1))
+        else:
+            out.append(Line(text, found + 1))
+            pos = found + 1
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """An admonition placed after the page title."""
+
+    title: str
+    text: str
+    css: str
+
+    def lines(self, src: int) -> list[Line]:
+        texts = [
+            "",
+            f"```{{admonition}} {self.title}",
+            f":class: warning pb-notice {self.css}",
+            "",
+            self.text,
+            "```",
+            "",
+        ]
+        return [Line(t, src) for t in texts]
+
+
+@dataclass(frozen=True, slots=True)
+class Generated:
+    docname: str
+    file: str  # the book page it comes from
+    notebook: str  # JSON text
+    positions: tuple[int, ...]  # book line of each virtual line (index = line - 1)
+    problems: tuple[Problem, ...]
+
+
+@dataclass(slots=True)
+class _Doc:
+    docname: str
+    file: str
+    source_lines: Sequence[str]
+    opts: ConvertOptions
+    notice: Notice | None = None
+    cells: list[dict[str, Any]] = field(default_factory=list)
+    source_map: list[int] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def _add(self, cell: dict[str, Any], lines: Sequence[int]) -> None:
+        cell["id"] = f"c{len(self.cells)}"
+        self.cells.append(cell)
+        self.source_map.append(len(self.positions))
+        self.positions.extend(lines or [0])
+
+    def markdown(self, cell: NbCell, opts: ConvertOptions, wrap: str | None = None) -> None:
+        converted = convert_markdown(align(cell, self.source_lines), opts)
+        self.problems.extend(converted.problems)
+        lines = converted.lines
+        if self.notice is not None:
+            lines = _with_notice(lines, self.notice, cell.line)
+            self.notice = None
+        if wrap is not None:
+            src = lines[0].src if lines else cell.line
+            end = lines[-1].src if lines else cell.line
+            lines = [Line(f"::::::{{container}} {wrap}", src), *lines, Line("::::::", end)]
+        if not any(line.text.strip() for line in lines):
+            return
+        self._add(
+            {
+                "cell_type": "markdown",
+                "metadata": {},
+                "source": "\n".join(line.text for line in lines),
+            },
+            [line.src for line in lines],
+        )
+
+    def code(self, cell: NbCell, tags: Sequence[str] = ()) -> None:
+        metadata: dict[str, Any] = {"tags": list(tags)} if tags else {}
+        self._add(
+            {
+                "cell_type": "code",
+                "execution_count": cell.execution_count,
+                "metadata": metadata,
+                "outputs": list(cell.outputs),
+                "source": cell.source,
+            },
+            [cell.line],
+        )
+
+    def finish(self) -> Generated:
+        if self.notice is not None:  # a page without prose still shows its notice
+            self.markdown(NbCell("markdown", "", 0, ()), self.opts)
+        document = {
+            "cells": self.cells,
+            "metadata": {
+                "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                "language_info": {"name": "python", "pygments_lexer": "ipython3"},
+                "polybook": {"source": self.file},
+                "source_map": self.source_map,
+            },
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+        text = json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        return Generated(self.docname, self.file, text, tuple(self.positions), tuple(self.problems))
+
+
+def _with_notice(lines: list[Line], notice: Notice, line: int) -> list[Line]:
+    """`lines` with the notice after the first heading (and its targets), or first."""
+    for index, item in enumerate(lines):
+        if item.text.startswith("#"):
+            return [*lines[: index + 1], *notice.lines(item.src), *lines[index + 1 :]]
+    return [*notice.lines(line), *lines]
+
+
+def single_page(
+    docname: str,
+    nb: NbInput,
+    source_lines: Sequence[str],
+    opts: ConvertOptions,
+    notice: Notice | None = None,
+) -> Generated:
+    doc = _Doc(docname, nb.file, source_lines, opts, notice)
+    for cell in nb.cells:
+        if cell.kind == "code":
+            doc.code(cell)
+        elif cell.kind == "markdown":
+            doc.markdown(cell, opts)
+    return doc.finish()
+
+
+def prose_page(
+    docname: str,
+    nb: NbInput,
+    source_lines: Sequence[str],
+    opts: ConvertOptions,
+    notice: Notice | None,
+) -> Generated:
+    """The shared prose of a page only (the framework has no notebook for it)."""
+    doc = _Doc(docname, nb.file, source_lines, opts, notice)
+    for cell in nb.cells:
+        if cell.kind == "markdown" and not cell.frameworks:
+            doc.markdown(cell, opts)
+    return doc.finish()
+
+
+def _is_shared(cells: Mapping[str, NbCell], count: int) -> bool:
+    first = next(iter(cells.values()))
+    return (
+        first.kind == "markdown"
+        and len(cells) == count
+        and all(not c.frameworks and c.source == first.source for c in cells.values())
+    )
+
+
+def tabbed_page(
+    docname: str,
+    notebooks: Sequence[NbInput],
+    source_lines: Sequence[str],
+    opts: ConvertOptions,
+    notice: Notice | None = None,
+) -> Generated:
+    """Every framework's notebook of a page merged into one, with framework tabs."""
+    file = notebooks[0].file
+    doc = _Doc(docname, file, source_lines, opts, notice)
+    keyed: dict[tuple[int, int, str], dict[str, NbCell]] = {}
+    for nb in notebooks:
+        for order, cell in enumerate(nb.cells):
+            key = (cell.line, 0 if cell.kind == "markdown" else 1, cell.id or str(order))
+            keyed.setdefault(key, {})[nb.framework] = cell
+    frameworks = [nb.framework for nb in notebooks]
+    group: list[dict[str, NbCell]] = []
+    groups = 0
+
+    def flush() -> None:
+        nonlocal groups
+        if not group:
+            return
+        groups += 1
+        labelled: set[int] = set()
+        for fw in frameworks:
+            for index, cells in enumerate(group):
+                cell = cells.get(fw)
+                if cell is None:
+                    continue
+                tags = [TAB_CLASS, f"pb-fw-{fw}", f"pb-g{groups}"]
+                if cell.kind == "code":
+                    doc.code(cell, tags)
+                    continue
+                keep = opts.keep_targets and index not in labelled
+                labelled.add(index)
+                tab_opts = ConvertOptions(opts.resolve_image, keep, headings_as_rubric=True)
+                doc.markdown(cell, tab_opts, wrap=" ".join(tags))
+        group.clear()
+
+    for key in sorted(keyed):
+        cells = keyed[key]
+        if _is_shared(cells, len(notebooks)):
+            flush()
+            doc.markdown(next(iter(cells.values())), opts)
+        else:
+            group.append(cells)
+    flush()
+    return doc.finish()

@@ -1,0 +1,209 @@
+"""What feeds a site: its pages (with the source-language fallback) and their notebooks.
+
+A page's notebook is the split notebook (the current text of the page); when
+`polybook execute` has produced an executed notebook for it, the outputs of
+its code cells are attached to the split notebook's cells whose id and source
+are unchanged. A prose edit therefore shows at once and re-executes nothing;
+a code cell edited since the execution shows without outputs (and is reported).
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from polybook.diagnostics import Code
+from polybook.render.model import Problem
+from polybook.source.book import Book, toc_target
+
+SPLIT_DIR = Path("_build") / "split"
+EXECUTED_DIR = Path("_build") / "executed"
+
+
+@dataclass(frozen=True, slots=True)
+class PageSource:
+    """One page of a language's site and the language its text comes from."""
+
+    rel: str  # page path relative to the language root, with .md
+    lang: str  # the language whose page is used
+    file: str  # the page's source file, relative to the book root
+    fallback: bool  # True: the translation lacks the page; the source language's is used
+
+    @property
+    def docname(self) -> str:
+        return self.rel[: -len(".md")]
+
+
+@dataclass(frozen=True, slots=True)
+class NbCell:
+    kind: str  # "markdown" | "code"
+    source: str
+    line: int  # book source line (cell metadata polybook.line)
+    frameworks: tuple[str, ...]  # polybook.frameworks: set for code and `:begin_tab:` prose
+    id: str = ""
+    outputs: tuple[dict[str, Any], ...] = ()
+    execution_count: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NbInput:
+    framework: str
+    file: str  # book source page
+    cells: tuple[NbCell, ...]
+    executed: bool = False
+
+
+def _text(value: object) -> str:
+    if isinstance(value, list):
+        return "".join(str(v) for v in value)
+    return str(value or "")
+
+
+def _cell(data: Mapping[str, Any]) -> NbCell:
+    meta = data.get("metadata", {}).get("polybook", {})
+    count = data.get("execution_count")
+    return NbCell(
+        kind=str(data.get("cell_type", "markdown")),
+        source=_text(data.get("source")),
+        line=int(meta.get("line", 0) or 0),
+        frameworks=tuple(str(f) for f in meta.get("frameworks", ())),
+        id=str(data.get("id", "")),
+        outputs=tuple(o for o in data.get("outputs", ()) if isinstance(o, dict)),
+        execution_count=count if isinstance(count, int) else None,
+    )
+
+
+def read_notebook(path: Path) -> tuple[str, list[NbCell]] | None:
+    """(source file, cells) of a notebook written by split or execute; None if unreadable."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        return None
+    meta = data.get("metadata", {}).get("polybook", {})
+    cells = [_cell(c) for c in data["cells"] if isinstance(c, dict)]
+    return str(meta.get("source", "")), cells
+
+
+def merge_outputs(
+    cells: list[NbCell], executed: list[NbCell], file: str
+) -> tuple[list[NbCell], list[Problem]]:
+    """Attach the outputs of `executed` to the unchanged code cells of `cells`."""
+    by_id = {c.id: c for c in executed if c.kind == "code" and c.id}
+    by_source: dict[str, list[NbCell]] = {}
+    for c in executed:
+        if c.kind == "code":
+            by_source.setdefault(c.source, []).append(c)
+    merged: list[NbCell] = []
+    problems: list[Problem] = []
+    for cell in cells:
+        if cell.kind != "code":
+            merged.append(cell)
+            continue
+        found = by_id.get(cell.id)
+        if found is None or found.source != cell.source:
+            same = by_source.get(cell.source)
+            if same:
+                found = same.pop(0)
+            elif found is not None:
+                problems.append(
+                    Problem(
+                        Code.RENDER_STALE_OUTPUTS,
+                        cell.line,
+                        f"code cell changed since {file} was executed; shown without outputs",
+                    )
+                )
+                found = None
+        if found is None:
+            merged.append(cell)
+        else:
+            merged.append(
+                replace(cell, outputs=found.outputs, execution_count=found.execution_count)
+            )
+    return merged, problems
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """Where the notebooks are: `<root>/_build/split` and `<root>/_build/executed`."""
+
+    split: Path
+    executed: Path
+
+    @classmethod
+    def of(cls, book: Book) -> Inputs:
+        return cls(book.root / SPLIT_DIR, book.root / EXECUTED_DIR)
+
+    def paths(self, page: PageSource, framework: str) -> tuple[Path, Path]:
+        rel = Path(page.lang) / framework / (page.docname + ".ipynb")
+        return self.split / rel, self.executed / rel
+
+    def load(self, page: PageSource, framework: str) -> tuple[NbInput | None, list[Problem]]:
+        """The notebook of `page` for `framework` (None: the page has none)."""
+        split_path, executed_path = self.paths(page, framework)
+        split = read_notebook(split_path)
+        if split is None:
+            return None, []
+        file, cells = split
+        file = file or page.file
+        problems: list[Problem] = []
+        executed = read_notebook(executed_path) if executed_path.is_file() else None
+        if executed is not None:
+            cells, problems = merge_outputs(cells, executed[1], file)
+        nb = NbInput(framework, file, tuple(cells), executed is not None)
+        return nb, problems
+
+
+def _walk(entry: str, tocs: Mapping[str, list[str]], seen: list[str]) -> None:
+    if entry in seen or entry not in tocs:
+        return
+    seen.append(entry)
+    for target in tocs[entry]:
+        _walk(target, tocs, seen)
+
+
+def site_pages(book: Book, lang: str) -> list[PageSource]:
+    """The pages of `lang`'s site in book order.
+
+    Every page of the language, plus the pages of the source language that the
+    translation lacks and its tables of contents reach (shown untranslated).
+    """
+    source_lang = book.config.source_language
+    own = book.page_files(lang)
+    base = [] if lang == source_lang else book.page_files(source_lang)
+    pages: dict[str, PageSource] = {
+        rel: PageSource(rel, source_lang, book.display(source_lang, rel), True) for rel in base
+    }
+    pages.update({rel: PageSource(rel, lang, book.display(lang, rel), False) for rel in own})
+    tocs: dict[str, list[str]] = {}
+    for rel, page in pages.items():
+        if not rel.endswith("index.md"):
+            tocs[rel] = []
+            continue
+        parsed = book.read(page.lang, rel)
+        tocs[rel] = [toc_target(rel, e.target) for toc in parsed.tocs for e in toc.entries]
+    order: list[str] = []
+    _walk("index.md", tocs, order)
+    reached = set(order)
+    order += sorted(rel for rel in own if rel not in reached)
+    return [pages[rel] for rel in order]
+
+
+def resolve_image(book: Book, page: PageSource, path: str) -> tuple[str, Path] | None:
+    """(path in the generated source tree, file) of an image a page references."""
+    if "://" in path or not path:
+        return None
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(page.rel), path))
+    while joined.startswith("../"):
+        joined = joined[3:]
+    roots = [book.lang_root(page.lang), book.root, book.lang_root(book.config.source_language)]
+    for root in roots:
+        candidate = root / joined
+        if candidate.is_file():
+            return "/" + joined, candidate
+    return None

@@ -1,0 +1,150 @@
+"""Running Sphinx on a generated source tree, incrementally, in this process.
+
+Sphinx re-reads the pages whose files changed and re-writes those and the
+pages whose toctree numbering changed. Two things it does not track are
+added here: a page that references a label (numref, ref, eq) whose target
+or number changed in a re-read page is re-written too; and the warnings are
+recorded with the phase they belong to (read or write) and the pages each
+phase touched, so that warnings of untouched pages can be kept.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+import time
+from collections.abc import Mapping, Set
+from dataclasses import dataclass, field
+from typing import Any
+
+from polybook.render.project import SitePaths
+
+_REFERENCE = re.compile(r"\{(?:numref|ref|eq)\}`(?:[^`<]*<)?(?P<target>[^`>]+)>?`")
+
+
+def references(text: str) -> set[str]:
+    """The labels a generated page refers to."""
+    return {m.group("target").strip() for m in _REFERENCE.finditer(text)}
+
+
+class _PhaseStream(io.StringIO):
+    """The warning stream: text collected separately for the read and write phases."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.phase = "read"
+        self.text: dict[str, list[str]] = {"read": [], "write": []}
+
+    def write(self, s: str) -> int:
+        self.text[self.phase].append(s)
+        return len(s)
+
+
+@dataclass(slots=True)
+class SphinxRun:
+    read: set[str] = field(default_factory=set)
+    written: set[str] = field(default_factory=set)
+    warnings: dict[str, str] = field(default_factory=dict)  # phase -> stream text
+    all_docs: set[str] = field(default_factory=set)
+    status: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Snapshot:
+    labels: dict[str, tuple[str, str]]  # label -> (its page, what a reference to it shows)
+    numbers: dict[str, str]  # page -> its section and figure numbers
+
+
+def _snapshot(env: Any, docs: Set[str]) -> _Snapshot:
+    labels: dict[str, tuple[str, str]] = {}
+    std = env.domaindata.get("std", {})
+    tables = [std.get("labels", {}), std.get("anonlabels", {})]
+    tables.append(env.domaindata.get("math", {}).get("objects", {}))
+    for table in tables:
+        for name, info in table.items():
+            if info and info[0] in docs:
+                labels[name] = (str(info[0]), repr(info))
+    numbers = {
+        doc: repr((env.toc_secnumbers.get(doc), env.toc_fignumbers.get(doc)))
+        for doc in env.found_docs
+    }
+    return _Snapshot(labels, numbers)
+
+
+def _changed(before: _Snapshot, after: _Snapshot) -> set[str]:
+    """Labels whose target or number differs between two snapshots."""
+    names = {
+        name
+        for name in before.labels.keys() | after.labels.keys()
+        if before.labels.get(name) != after.labels.get(name)
+    }
+    renumbered = {
+        doc
+        for doc in before.numbers.keys() | after.numbers.keys()
+        if before.numbers.get(doc) != after.numbers.get(doc)
+    }
+    names |= {name for name, (doc, _) in after.labels.items() if doc in renumbered}
+    return names
+
+
+def run_sphinx(
+    paths: SitePaths, refs: Mapping[str, set[str]], jobs: int = 1, verbose: bool = False
+) -> SphinxRun:
+    from sphinx.application import Sphinx
+    from sphinx.util.console import nocolor
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    nocolor()
+
+    run = SphinxRun()
+    stream = _PhaseStream()
+    status = io.StringIO()
+    before: list[_Snapshot] = []
+
+    def before_read(app: Any, env: Any, docnames: list[str]) -> None:
+        run.read.update(docnames)
+        before.append(_snapshot(env, set(docnames)))
+
+    def get_updated(app: Any, env: Any) -> list[str]:
+        # after the toctree collector has renumbered sections and figures
+        if not before:
+            return []
+        changed = _changed(before[0], _snapshot(env, run.read))
+        return sorted(
+            doc
+            for doc, targets in refs.items()
+            if doc not in run.read and doc in env.found_docs and targets & changed
+        )
+
+    def write_started(app: Any, builder: Any) -> None:
+        stream.phase = "write"
+
+    with patch_docutils(paths.src), docutils_namespace():
+        app = Sphinx(
+            srcdir=paths.src,
+            confdir=paths.src,
+            outdir=paths.out,
+            doctreedir=paths.doctrees,
+            buildername="html",
+            status=sys.stdout if verbose else status,
+            warning=stream,
+            freshenv=False,
+            parallel=jobs,
+        )
+        app.connect("env-before-read-docs", before_read)
+        app.connect("env-get-updated", get_updated, priority=900)
+        app.connect("write-started", write_started)
+        started = time.time()
+        app.build()
+        run.all_docs = set(app.env.found_docs)
+    # pages written in this build (parallel writes happen in other processes)
+    for doc in run.all_docs:
+        try:
+            if (paths.out / f"{doc}.html").stat().st_mtime >= started:
+                run.written.add(doc)
+        except OSError:
+            pass
+    run.warnings = {phase: "".join(parts) for phase, parts in stream.text.items()}
+    run.status = status.getvalue()
+    return run
