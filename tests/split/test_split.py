@@ -211,3 +211,24 @@ def test_source_positions_in_metadata(seed_book: Book) -> None:
         f"{'code' if c['cell_type'] == 'code' else 'md'}-L{c['metadata']['polybook']['line']}"
         for c in nb["cells"]
     }
+
+
+def test_split_of_one_framework_does_not_hide_stale_others(seed_book: Book, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    split_book(seed_book, "id", out)
+    page = seed_book.lang_root("id") / "chapter_cnn" / "lenet.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nTambahan.\n", encoding="utf-8")
+    only = split_book(seed_book, "id", out, ["pytorch"])
+    assert [p.relative_to(out).as_posix() for p in only.written] == [
+        "pytorch/chapter_cnn/lenet.ipynb"
+    ]
+    rest = split_book(seed_book, "id", out)
+    assert sorted(p.relative_to(out).as_posix() for p in rest.written) == [
+        "jax/chapter_cnn/lenet.ipynb",
+        "mxnet/chapter_cnn/lenet.ipynb",
+        "pytorch/chapter_cnn/lenet.ipynb",
+        "tensorflow/chapter_cnn/lenet.ipynb",
+    ]
+    jax = json.loads((out / "jax/chapter_cnn/lenet.ipynb").read_text(encoding="utf-8"))
+    assert jax["cells"][-1]["source"][-1] == "Tambahan."
+    assert split_book(seed_book, "id", out).written == []

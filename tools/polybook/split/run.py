@@ -32,7 +32,9 @@ class _Entry:
     """What the manifest remembers of one page."""
 
     fingerprint: str
-    outputs: list[str]
+    # each notebook of the page -> fingerprint of the page version it was
+    # written from ("" if never written: its framework was not selected)
+    outputs: dict[str, str]
     diagnostics: list[dict[str, object]]
 
     @classmethod
@@ -40,9 +42,18 @@ class _Entry:
         if not isinstance(data, dict):
             return None
         outputs, diagnostics = data.get("outputs"), data.get("diagnostics")
-        if not isinstance(outputs, list) or not isinstance(diagnostics, list):
+        if not isinstance(outputs, dict) or not isinstance(diagnostics, list):
             return None
-        return cls(str(data.get("fingerprint")), [str(o) for o in outputs], diagnostics)
+        written = {str(k): str(v) for k, v in outputs.items()}
+        return cls(str(data.get("fingerprint")), written, diagnostics)
+
+    def current(self, out: Path, fingerprint: str, selected: set[str]) -> bool:
+        """Whether every selected notebook of the page is on disk and up to date."""
+        return self.fingerprint == fingerprint and all(
+            source == fingerprint and (out / rel).is_file()
+            for rel, source in self.outputs.items()
+            if rel.split("/", 1)[0] in selected
+        )
 
 
 def _read_manifest(path: Path) -> dict[str, _Entry]:
@@ -208,11 +219,7 @@ def split_book(
         fingerprint = _fingerprint(book, data, rule, rewrite_aliases)
         fingerprints[rel] = fingerprint
         old = manifest.get(rel)
-        if (
-            old is not None
-            and old.fingerprint == fingerprint
-            and all((out / o).is_file() for o in old.outputs if o.split("/", 1)[0] in selected)
-        ):
+        if old is not None and old.current(out, fingerprint, selected):
             new_manifest[rel] = old
             result.unchanged += 1
             result.diagnostics.extend(Diagnostic.from_json(d) for d in old.diagnostics)
@@ -227,23 +234,26 @@ def split_book(
         done = [_work(item) for item in todo]
 
     for rel, texts, diagnostics in done:
-        written: list[str] = []
+        previous = manifest.get(rel)
+        written: dict[str, str] = {}
         for fw, text in texts.items():
             path = notebook_path(out, fw, rel)
-            written.append(path.relative_to(out).as_posix())
+            key = path.relative_to(out).as_posix()
             if fw in selected:
                 atomic_write(path, text)
                 result.written.append(path)
-        previous = manifest.get(rel)
+                written[key] = fingerprints[rel]
+            else:  # left as it was: current only if it already was
+                written[key] = previous.outputs.get(key, "") if previous else ""
         stale = [o for o in previous.outputs if o not in written] if previous else []
         result.removed.extend(_remove(out, stale))
         result.diagnostics.extend(diagnostics)
         new_manifest[rel] = _Entry(
-            fingerprints[rel], sorted(written), [d.to_json() for d in diagnostics]
+            fingerprints[rel], dict(sorted(written.items())), [d.to_json() for d in diagnostics]
         )
     for rel, entry in manifest.items():
         if rel not in new_manifest:
-            result.removed.extend(_remove(out, entry.outputs))
+            result.removed.extend(_remove(out, list(entry.outputs)))
     saved = {rel: asdict(entry) for rel, entry in sorted(new_manifest.items())}
     atomic_write(manifest_path, json.dumps(saved, indent=1, sort_keys=True) + "\n")
     return result
