@@ -197,3 +197,21 @@ def test_missing_translation_is_info(tmp_path: Path) -> None:
     (fr / "index.md").write_text("# Sách\n", encoding="utf-8")
     got = [(d.code, d.severity, d.file, d.target) for d in check_book(book, "vi")]
     assert got == [("PB180", Severity.INFO, "chapters/en/a.md", "a.md")]
+
+
+def test_translation_takes_missing_pages_from_the_source_language(tmp_path: Path) -> None:
+    book = _book(
+        tmp_path,
+        {
+            "index.md": "# Book\n\n```toc\na\n```\n",
+            "a.md": "# A\n:label:`sec_a`\n",
+        },
+    )
+    vi = book.root / "chapters" / "vi"
+    vi.mkdir(parents=True)
+    (vi / "index.md").write_text("# Sách\n\n```toc\na\nb\n```\n\nXem :numref:`sec_a`.\n", "utf-8")
+    got = [(d.code, d.file, d.line, d.target) for d in check_book(book, "vi")]
+    assert got == [
+        ("PB180", "chapters/en/a.md", 1, "a.md"),
+        ("PB153", "chapters/vi/index.md", 5, "b"),
+    ]

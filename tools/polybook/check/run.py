@@ -121,8 +121,16 @@ def check_book(book: Book, lang: str) -> list[Diagnostic]:
                     cell.source,
                 )
             diagnostics.extend(check_cell(page, cell, versions))
-    diagnostics.extend(toc_diagnostics(by_path))
-    labels, label_diagnostics = _labels(pages)
+    # A translation takes the pages it lacks from the source language: they
+    # are toc targets and define labels (they are checked with their own language).
+    source = book.config.source_language
+    fallback: dict[str, Page] = {}
+    if lang != source:
+        fallback = {
+            rel: book.read(source, rel) for rel in book.page_files(source) if rel not in by_path
+        }
+    diagnostics.extend(toc_diagnostics(by_path, existing=set(by_path) | set(fallback)))
+    labels, label_diagnostics = _labels([*pages, *fallback.values()])
     diagnostics.extend(label_diagnostics)
     keys, bib_diagnostics = _bibliography(book)
     diagnostics.extend(bib_diagnostics)

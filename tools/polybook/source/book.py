@@ -87,12 +87,14 @@ def toc_order(pages: dict[str, Page], root_page: str = "index.md") -> list[str]:
     return order
 
 
-def toc_diagnostics(pages: dict[str, Page]) -> list[Diagnostic]:
+def toc_diagnostics(pages: dict[str, Page], existing: set[str] | None = None) -> list[Diagnostic]:
+    """Toc entries of `pages` that point to no page (of `existing`, default: `pages`)."""
+    known = set(pages) if existing is None else existing
     out: list[Diagnostic] = []
     for path, page in pages.items():
         for toc in page.tocs:
             for entry in toc.entries:
-                if toc_target(path, entry.target) not in pages:
+                if toc_target(path, entry.target) not in known:
                     out.append(
                         Diagnostic.make(
                             Code.TOC_MISSING_PAGE,
