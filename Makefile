@@ -21,15 +21,20 @@ BIN := $(VENV)/bin
 POLYBOOK := $(BIN)/polybook
 PYTEST_ARGS ?=
 
-.PHONY: all venv test lint typecheck unit split check lib bench clean html info
+.PHONY: all venv test lint typecheck unit split check lib lib-check bench clean html info
 
 all: html
 
 # Per-framework environments (make env FRAMEWORK=jax), and the stages that
 # bring their own targets.
 include tools/make/env.mk
--include tools/make/execute.mk
--include tools/make/render.mk
+include tools/make/execute.mk
+# `make html`: toolchain, framework environment(s), library, then
+# split -> execute -> render (tools/make/render.mk).
+HTML_WIRED := yes
+include tools/make/render.mk
+ENV_GOAL = $(if $(filter all,$(FRAMEWORK)),env-all,env)
+html: venv $(ENV_GOAL) lib html-build
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +54,7 @@ typecheck: venv
 unit: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test: lint typecheck unit
+test: lint typecheck lib-check unit
 
 split: venv
 	$(POLYBOOK) split --lang $(BOOK_LANG) --framework all
@@ -57,8 +62,20 @@ split: venv
 check: venv
 	$(POLYBOOK) check --lang $(BOOK_LANG)
 
+# The book's library d2l/<module>.py from its #@save code (this book uses the
+# corrected output, --clean; see tools/polybook/library/README.md).
+LIB_ARGS ?= --clean
+lib: venv
+	$(POLYBOOK) lib $(LIB_ARGS)
+
+# CI: the committed d2l/ must be what the sources generate.
+lib-check: venv
+	$(POLYBOOK) lib --check $(LIB_ARGS)
+
 bench: venv
 	$(BIN)/python bench/bench_split.py
+	$(BIN)/python bench/bench_lib.py
+	$(BIN)/python bench/bench_execute.py
 
 # What the variables resolve to: the book language and framework, and the
 # locale every command runs under.
@@ -66,12 +83,6 @@ info:
 	@echo "book language: $(BOOK_LANG)"
 	@echo "framework: $(FRAMEWORK)"
 	@echo "locale: LANG=$$LANG LC_ALL=$$LC_ALL"
-
-ifeq ($(wildcard tools/make/render.mk),)
-# Until the render stage lands, `make html` runs the stages that exist.
-html: split
-	@echo "html: rendering is not available yet; split notebooks are in _build/split/$(BOOK_LANG)"
-endif
 
 clean:
 	rm -rf _build
