@@ -21,7 +21,7 @@ BIN := $(VENV)/bin
 POLYBOOK := $(BIN)/polybook
 PYTEST_ARGS ?=
 
-.PHONY: all venv test lint typecheck unit split check lib lib-check bench clean html info
+.PHONY: all venv test test-prereqs system-deps lint typecheck unit split check lib lib-check bench clean html info
 
 all: html
 
@@ -51,10 +51,26 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
+# The tests alone (prerequisites that are missing make tests skip).
 unit: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test: lint typecheck lib-check unit
+# Everything, as CI runs it: every prerequisite is installed first and a
+# missing one fails the run instead of skipping tests.
+test: lint typecheck lib-check test-prereqs
+	POLYBOOK_STRICT_TESTS=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# What the tests need beyond Python packages: every framework environment,
+# MathJax (npm) for offline math, and Debian's chromium for the browser test.
+test-prereqs: env-all mathjax system-deps
+
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "chromium is needed for the browser test: sudo apt-get install chromium" >&2; exit 1; \
+	  fi; }
 
 split: venv
 	$(POLYBOOK) split --lang $(BOOK_LANG) --framework all

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -69,3 +70,13 @@ def make_seed_book(tmp_path: Path) -> Path:
             _index("CNN", sorted(stems), "chap_cnn"), encoding="utf-8"
         )
     return root
+
+
+def require(condition: bool, message: str) -> None:
+    """Skip when a system prerequisite is missing; under `make test`
+    (POLYBOOK_STRICT_TESTS=1) a missing prerequisite is a failure instead."""
+    if condition:
+        return
+    if os.environ.get("POLYBOOK_STRICT_TESTS") == "1":
+        pytest.fail(f"missing prerequisite: {message}")
+    pytest.skip(message)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
+from tests.conftest import require
 from tests.execute.conftest import TinyBook, outputs_text, page
 
 REPO_ENVS = Path(__file__).resolve().parents[2] / "_envs"
 
 
 def _need(framework: str) -> None:
-    if not (REPO_ENVS / framework / ".installed").is_file():
-        pytest.skip(f"no {framework} environment (make env FRAMEWORK={framework})")
+    require(
+        (REPO_ENVS / framework / ".installed").is_file(),
+        f"no {framework} environment (make env FRAMEWORK={framework})",
+    )
 
 
 def test_pytorch_and_jax_kernels(tmp_path: Path) -> None:

@@ -218,3 +218,13 @@ def test_page_patterns(value: str, tmp_path: Path) -> None:
     from polybook.source.book import Book
 
     assert page_matcher(Book.open(tmp_path), "en", [value]) == ["chapter_cnn/lenet.md"]
+
+
+def test_semantic_source_ignores_comments_only() -> None:
+    from polybook.execute.keys import semantic_source
+
+    en = "x = 1  # the answer\n# a note\nprint('#not a comment', x)\n%matplotlib inline"
+    vi = "x = 1  # câu trả lời\n# ghi chú\nprint('#not a comment', x)\n%matplotlib inline"
+    assert semantic_source(en) == semantic_source(vi)
+    assert semantic_source(en) == "x = 1\nprint('#not a comment', x)\n%matplotlib inline"
+    assert semantic_source("print('a')") != semantic_source("print('b')")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import require
 from tests.render.conftest import REPO, Sites
 
 CHROMIUM = Path(os.environ.get("POLYBOOK_CHROMIUM", "/usr/bin/chromium"))
@@ -24,10 +25,8 @@ def test_framework_choice_follows_links_and_math_is_typeset(
     sites: Sites, mathjax: Path | None
 ) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.is_file():
-        pytest.skip(f"no chromium at {CHROMIUM} (apt-get install -y chromium)")
-    if mathjax is None:
-        pytest.skip("MathJax not installed (make mathjax)")
+    require(CHROMIUM.is_file(), f"no chromium at {CHROMIUM} (apt-get install -y chromium)")
+    require(mathjax is not None, "MathJax not installed (make mathjax)")
     first = sites.out("en/all") / "chap" / "first.html"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as playwright:

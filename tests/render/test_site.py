@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from polybook.diagnostics import Code, Severity
+from tests.conftest import require
 from tests.render.conftest import Sites
 from tests.render.htmlparse import Page, resolve
 
@@ -197,8 +198,7 @@ def test_site_is_offline(sites: Sites, key: str, mathjax: Path | None) -> None:
                 assert host not in text, f"{path.relative_to(out)} mentions {host}"
             if path.suffix == ".css":
                 assert not re.search(r"url\(\s*['\"]?(https?:)?//", text), path
-    if mathjax is None:
-        pytest.skip("MathJax not installed (make mathjax)")
+    require(mathjax is not None, "MathJax not installed (make mathjax)")
     page = Page.load(out / "chap" / "first.html")
     scripts = [s.attrs.get("src", "") for s in page.root.find_all("script")]
     startup = [s for s in scripts if "mathjax/startup.js" in s]

@@ -2,7 +2,8 @@
 
 In the key: the page path (relative to the language root: the same page in
 every language), the framework, the code cells in order (after split and
-alias rewriting, with their allow-error state), the packages the page
+alias rewriting, with their allow-error state; comments left out, so a
+translation that only translates comments reuses the source language's run), the packages the page
 requires, the framework environment's fingerprint, the hashes of the library
 definitions the code uses (transitively), and the execution settings that
 reach the kernel (variables, GPU count, allow-errors). Not in the key:
@@ -13,13 +14,35 @@ depend on them), paths, mtimes, polybook's version.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import tokenize
 from dataclasses import dataclass, replace
 from typing import Any
 
 from polybook.execute.settings import allows_error
 
-KEY_FORMAT = 1
+KEY_FORMAT = 2
+
+
+def semantic_source(source: str) -> str:
+    """The code without its comments (they cannot change outputs).
+
+    Comments are found with the tokenizer, so `#` inside strings stays; code
+    the tokenizer rejects (IPython syntax it cannot read) is kept as is.
+    """
+    if "#" not in source:
+        return source
+    lines = source.split("\n")
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return source
+    for token in reversed(tokens):
+        if token.type == tokenize.COMMENT:
+            row, col = token.start
+            lines[row - 1] = lines[row - 1][:col].rstrip()
+    return "\n".join(line for line in lines if line.strip())
 
 
 @dataclass(frozen=True, slots=True)

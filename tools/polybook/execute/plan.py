@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from polybook.execute.envs import KERNEL_VARS
 from polybook.execute.gpus import clamp
-from polybook.execute.keys import KeyParts, code_cells
+from polybook.execute.keys import KeyParts, code_cells, semantic_source
 from polybook.execute.libdeps import LibIndex, used_names
 from polybook.execute.model import CellOutputs, PageSettings
 from polybook.execute.settings import page_settings
@@ -98,7 +98,7 @@ def make_item(
     parts = KeyParts(
         page=page,
         framework=framework,
-        code=tuple((c.source, c.allow_error) for c in cells),
+        code=tuple((semantic_source(c.source), c.allow_error) for c in cells),
         required_libs=tuple(str(r) for r in meta.get("required_libs", [])),
         env=env_fingerprint,
         library=tuple(sorted(closure.items())),
