@@ -3,8 +3,9 @@
 In the key: the page path (relative to the language root: the same page in
 every language), the framework, the code cells in order (after split and
 alias rewriting, with their allow-error state; comments left out, so a
-translation that only translates comments reuses the source language's run), the packages the page
-requires, the framework environment's fingerprint, the hashes of the library
+translation that only translates comments reuses the source language's run),
+the framework environment's fingerprint (it covers installed packages, so a
+page's `required_libs` request is not in the key), the hashes of the library
 definitions the code uses (transitively), and the execution settings that
 reach the kernel (variables, GPU count, allow-errors). Not in the key:
 language, prose, markdown cells, timeouts (a successful run's outputs do not
@@ -22,7 +23,7 @@ from typing import Any
 
 from polybook.execute.settings import allows_error
 
-KEY_FORMAT = 2
+KEY_FORMAT = 3
 
 
 def semantic_source(source: str) -> str:
@@ -82,7 +83,6 @@ class KeyParts:
     page: str
     framework: str
     code: tuple[tuple[str, bool], ...]
-    required_libs: tuple[str, ...]
     env: str
     library: tuple[tuple[str, str], ...]
     kernel_vars: tuple[tuple[str, str], ...]
@@ -98,7 +98,6 @@ class KeyParts:
             "page": self.page,
             "framework": self.framework,
             "code": [[source, allow] for source, allow in self.code],
-            "required_libs": list(self.required_libs),
             "env": self.env,
             "library": [list(item) for item in self.library],
             "kernel_vars": [list(item) for item in self.kernel_vars],

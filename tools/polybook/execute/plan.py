@@ -99,7 +99,6 @@ def make_item(
         page=page,
         framework=framework,
         code=tuple((semantic_source(c.source), c.allow_error) for c in cells),
-        required_libs=tuple(str(r) for r in meta.get("required_libs", [])),
         env=env_fingerprint,
         library=tuple(sorted(closure.items())),
         kernel_vars=KERNEL_VARS,
