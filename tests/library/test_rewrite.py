@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from polybook.config import FrameworkConfig
-from polybook.library.aliases import alias_table, library_aliases, mapping
-from polybook.library.rewrite import rewrite_aliases, rewrite_source
 from polybook.source.book import Book
+from polybook.split.aliases import alias_table, library_aliases, mapping
+from polybook.split.rewrite import rewrite_aliases, rewrite_source
 from polybook.split.run import book_aliases, split_book, split_page
 from tests.conftest import parse_text
 from tests.library.util import D2LBOOK, copy_book

@@ -11,7 +11,6 @@ import ast
 from pathlib import Path
 
 from polybook.diagnostics import Code, Diagnostic
-from polybook.library.aliases import library_aliases
 from polybook.library.assemble import assemble
 from polybook.library.capture import has_mark
 from polybook.library.collect import PageCollector
@@ -26,6 +25,7 @@ from polybook.library.writer import (
 )
 from polybook.source.book import Book, toc_target
 from polybook.source.model import Page
+from polybook.split.aliases import library_aliases
 
 
 def library_pages(pages: dict[str, Page], root: str = "index.md") -> list[str]:

@@ -13,8 +13,8 @@ import os
 import re
 from pathlib import Path
 
-from polybook.library.aliases import ALIAS_BANNER
 from polybook.library.model import GeneratedFile, Mode
+from polybook.split.aliases import ALIAS_BANNER
 
 BANNER = "#################   WARNING   ################"
 _COMMAND = {Mode.COMPAT: "d2lbook build lib", Mode.CLEAN: "polybook lib --clean"}

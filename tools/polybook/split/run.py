@@ -119,7 +119,7 @@ def split_page(
 def _rewrite_aliases(
     page: Page, notebooks: dict[str, Notebook], aliases: Mapping[str, FrameworkConfig]
 ) -> None:
-    from polybook.library.rewrite import rewrite_notebook
+    from polybook.split.rewrite import rewrite_notebook
 
     for fw, notebook in notebooks.items():
         if fw in aliases:
@@ -137,7 +137,7 @@ def _rewrite_aliases(
 def book_aliases(book: Book, rewrite: bool = True) -> dict[str, FrameworkConfig]:
     """The frameworks whose aliases notebooks get rewritten with (those that
     declare aliases; none when `rewrite` is off)."""
-    from polybook.library.aliases import has_aliases
+    from polybook.split.aliases import has_aliases
 
     if not rewrite:
         return {}

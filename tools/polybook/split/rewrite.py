@@ -15,7 +15,7 @@ import re
 from dataclasses import replace
 
 from polybook.config import FrameworkConfig
-from polybook.library.aliases import AliasTable, alias_table
+from polybook.split.aliases import AliasTable, alias_table
 from polybook.split.notebook import Notebook
 
 _STRING_OR_COMMENT = re.compile(
@@ -68,7 +68,7 @@ def rewrite_source(source: str, table: AliasTable) -> tuple[str, str | None]:
     mentions = _mentions(table)
     if mentions is None or mentions.search(source) is None:
         return source, None
-    from polybook.library.cstalias import rewrite_tree
+    from polybook.split.cstalias import rewrite_tree
 
     magics: list[str] = []
 

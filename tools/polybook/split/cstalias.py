@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from polybook.library.aliases import AliasTable, ArgsAlias
+from polybook.split.aliases import AliasTable, ArgsAlias
 
 _ATOMS = (
     cst.Name,
