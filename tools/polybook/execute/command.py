@@ -6,6 +6,7 @@ Heavy modules (nbclient, dask, rich) are imported inside the handlers.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -45,7 +46,12 @@ def cmd_execute(book: Book, args: argparse.Namespace) -> int:
     if args.junit:
         write_junit(summary, Path(args.junit))
     if summary.interrupted:
-        return 130
+        # Leave at once: the cancelled run's sockets and kernel clients may
+        # still be open, and closing them at interpreter exit can block.
+        # Everything the run wrote is already in place (atomic writes).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
     return 0 if summary.ok else 1
 
 

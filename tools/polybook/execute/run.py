@@ -8,13 +8,11 @@ write is atomic), and a rerun picks up where this one stopped.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import fnmatch
 import json
 import re
 import sys
-import threading
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
@@ -26,6 +24,7 @@ from polybook.execute.cache import Cache, Entry, write_atomic
 from polybook.execute.envs import FrameworkEnv, resolve_env
 from polybook.execute.gpus import GpuPool
 from polybook.execute.libdeps import load_index
+from polybook.execute.loop import run_loop
 from polybook.execute.model import (
     ExecuteSummary,
     Failure,
@@ -207,42 +206,6 @@ class _Run:
             return result
 
 
-def _run_loop(make: Callable[[], Coroutine[Any, Any, None]]) -> bool:
-    """Run a coroutine in a loop thread; True if interrupted by Ctrl-C."""
-    loop = asyncio.new_event_loop()
-    main: list[asyncio.Task[None]] = []
-    errors: list[BaseException] = []
-
-    def target() -> None:
-        asyncio.set_event_loop(loop)
-        main.append(loop.create_task(make()))
-        try:
-            loop.run_until_complete(main[0])
-        except asyncio.CancelledError:
-            pass
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.close()
-
-    thread = threading.Thread(target=target, name="polybook-execute", daemon=True)
-    thread.start()
-    interrupted = False
-    try:
-        while thread.is_alive():
-            thread.join(0.1)
-    except KeyboardInterrupt:
-        interrupted = True
-        loop.call_soon_threadsafe(lambda: main and main[0].cancel())
-        with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C stops waiting
-            while thread.is_alive():
-                thread.join(0.1)
-    if errors:
-        raise errors[0]
-    return interrupted
-
-
 def plan_items(
     book: Book,
     options: ExecuteOptions,
@@ -305,7 +268,7 @@ def execute_book(book: Book, options: ExecuteOptions) -> ExecuteSummary:
         expected = sum(state.expected.values())
         state.reporter.begin(len(items), todo, expected)
         if tasks:
-            summary.interrupted = _run_loop(
+            summary.interrupted = run_loop(
                 lambda: _schedule(state, tasks, options, devices, work_root, envs)
             )
     finally:
