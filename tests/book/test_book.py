@@ -12,9 +12,11 @@ POLYBOOK_STRICT_TESTS=1 (set by `make test`), where that is a failure.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -131,13 +133,28 @@ FIGURE_WORD = {"en": "Figure", "id": "Gambar", "vi": "Hình", "tr": "Şekil", "f
 def test_sites_build_strict_and_localized(
     english: dict[str, dict[str, object]], lang: str, framework: str
 ) -> None:
+    """`make html LANG=... FRAMEWORK=... HTML_ARGS=--strict`, as a user types it
+    (with the toolchain venv that runs these tests)."""
+    venv = Path(sys.prefix)
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL")}
     run = subprocess.run(
-        [*POLYBOOK, "build", "html", "--lang", lang, "--framework", framework, "--strict"],
+        [
+            "make",
+            "--no-print-directory",
+            "html",
+            f"LANG={lang}",
+            f"FRAMEWORK={framework}",
+            "HTML_ARGS=--strict",
+            f"VENV={venv}",
+        ],
+        cwd=REPO,
+        env=env,
         capture_output=True,
         text=True,
     )
-    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
     site = REPO / "_build" / "html" / lang / framework
+    assert run.stdout.rstrip().endswith(f"site: {site / 'index.html'}")
     lenet = Page.load(site / "chapter_cnn" / "lenet.html")
     text = lenet.visible_text(skip_code=False)
     assert re.search(rf"{FIGURE_WORD[lang]} 3\.2\.\d", text), "localized figure numbers"
