@@ -21,7 +21,6 @@ import contextlib
 import fcntl
 import hashlib
 import json
-import os
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from typing import IO, Any
 
 from polybook.execute.errors import CacheError
 from polybook.execute.model import CellOutputs
+from polybook.files import write_atomic
 
 ENTRY_FORMAT = 1
 _USED_REFRESH = 86400.0
@@ -98,18 +98,6 @@ class PruneResult:
     removed_records: int = 0
     removed_other: int = 0
     freed_bytes: int = 0
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
 
 
 class Cache:

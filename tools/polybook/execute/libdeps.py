@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from polybook.split.run import atomic_write
+from polybook.files import write_atomic
 
 BODY = "<body>"
 WHOLE = "<whole>"
@@ -164,7 +164,7 @@ def load_index(path: Path, cache_dir: Path | None = None) -> LibIndex:
     index = analyze(data.decode("utf-8", errors="replace"))
     if memo is not None:
         with contextlib.suppress(OSError):
-            atomic_write(memo, json.dumps(index.to_json(), sort_keys=True))
+            write_atomic(memo, json.dumps(index.to_json(), sort_keys=True))
     return index
 
 

@@ -7,8 +7,8 @@ import socket
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from polybook.execute.cache import write_atomic
 from polybook.execute.model import ExecuteSummary, Status
+from polybook.files import write_atomic
 
 
 def to_json(summary: ExecuteSummary) -> dict[str, object]:

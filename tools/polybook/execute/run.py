@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from polybook.execute import gpus as gpu_mod
-from polybook.execute.cache import Cache, Entry, write_atomic
+from polybook.execute.cache import Cache, Entry
 from polybook.execute.envs import FrameworkEnv, resolve_env
 from polybook.execute.gpus import GpuPool
 from polybook.execute.libdeps import load_index
@@ -47,6 +47,7 @@ from polybook.execute.plan import (
     split_notebooks,
 )
 from polybook.execute.progress import UNKNOWN_SECONDS, PlainReporter, Reporter
+from polybook.files import write_atomic
 from polybook.source.book import Book
 
 _CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")

@@ -23,26 +23,15 @@ from polybook.library.writer import (
     version_text,
     write_files,
 )
-from polybook.source.book import Book, toc_target
+from polybook.source.book import Book, book_order, page_toc_targets
 from polybook.source.model import Page
 from polybook.split.aliases import library_aliases
 
 
 def library_pages(pages: dict[str, Page], root: str = "index.md") -> list[str]:
-    """Pages reachable from the root page's toc, depth first (book order).
-    Pages no toc reaches are not part of the library."""
-    order: list[str] = []
-    seen: set[str] = set()
-    stack = [root]
-    while stack:
-        path = stack.pop()
-        if path in seen or path not in pages:
-            continue
-        seen.add(path)
-        order.append(path)
-        children = [toc_target(path, e.target) for toc in pages[path].tocs for e in toc.entries]
-        stack.extend(reversed(children))
-    return order
+    """Pages reachable from the root page's toc, in book order. Pages no toc
+    reaches are not part of the library."""
+    return book_order({p: page_toc_targets(p, page) for p, page in pages.items()}, root)
 
 
 def first_party(root: Path) -> frozenset[str]:

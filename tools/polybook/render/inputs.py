@@ -18,7 +18,7 @@ from typing import Any
 
 from polybook.diagnostics import Code
 from polybook.render.model import Problem
-from polybook.source.book import Book, toc_target
+from polybook.source.book import Book, book_order, page_toc_targets
 
 SPLIT_DIR = Path("_build") / "split"
 EXECUTED_DIR = Path("_build") / "executed"
@@ -159,14 +159,6 @@ class Inputs:
         return nb, problems
 
 
-def _walk(entry: str, tocs: Mapping[str, list[str]], seen: list[str]) -> None:
-    if entry in seen or entry not in tocs:
-        return
-    seen.append(entry)
-    for target in tocs[entry]:
-        _walk(target, tocs, seen)
-
-
 def site_pages(book: Book, lang: str) -> list[PageSource]:
     """The pages of `lang`'s site in book order.
 
@@ -186,9 +178,8 @@ def site_pages(book: Book, lang: str) -> list[PageSource]:
             tocs[rel] = []
             continue
         parsed = book.read(page.lang, rel)
-        tocs[rel] = [toc_target(rel, e.target) for toc in parsed.tocs for e in toc.entries]
-    order: list[str] = []
-    _walk("index.md", tocs, order)
+        tocs[rel] = page_toc_targets(rel, parsed)
+    order = book_order(tocs)
     reached = set(order)
     order += sorted(rel for rel in own if rel not in reached)
     return [pages[rel] for rel in order]

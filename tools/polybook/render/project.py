@@ -7,13 +7,13 @@ Sphinx's own incremental build re-read only the pages that really changed.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from polybook.files import write_atomic
 from polybook.render.assets import STYLESHEET, SWITCHER_TEMPLATE
 from polybook.render.i18n import Words
 
@@ -175,10 +175,7 @@ class Tree:
                 return False
         except OSError:
             pass
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(raw)
-        os.replace(tmp, path)
+        write_atomic(path, raw)
         self.changed.append(path)
         return True
 

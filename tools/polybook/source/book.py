@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,24 +68,35 @@ def toc_target(page_path: str, entry: str) -> str:
     return posixpath.normpath(posixpath.join(base, entry)) + ".md"
 
 
-def toc_order(pages: dict[str, Page], root_page: str = "index.md") -> list[str]:
-    """Pages in book order: a depth-first walk of the toc blocks from the root
-    index, then every page no toc reaches, sorted."""
+def page_toc_targets(path: str, page: Page) -> list[str]:
+    """The pages (posix, with .md) the toc blocks of `page` at `path` list, in order."""
+    return [toc_target(path, e.target) for toc in page.tocs for e in toc.entries]
+
+
+def book_order(targets: Mapping[str, Sequence[str]], root_page: str = "index.md") -> list[str]:
+    """The pages toc blocks reach from the root page, depth first (book order).
+
+    `targets` maps each existing page to the pages its tocs list; an entry
+    naming no existing page is skipped, a page reached twice counts once.
+    """
     order: list[str] = []
     seen: set[str] = set()
-
-    def walk(path: str) -> None:
-        if path in seen or path not in pages:
-            return
+    stack = [root_page]
+    while stack:
+        path = stack.pop()
+        if path in seen or path not in targets:
+            continue
         seen.add(path)
         order.append(path)
-        for toc in pages[path].tocs:
-            for entry in toc.entries:
-                walk(toc_target(path, entry.target))
-
-    walk(root_page)
-    order.extend(sorted(p for p in pages if p not in seen))
+        stack.extend(reversed(targets[path]))
     return order
+
+
+def toc_order(pages: dict[str, Page], root_page: str = "index.md") -> list[str]:
+    """Every page in book order: those the tocs reach, then the others, sorted."""
+    order = book_order({p: page_toc_targets(p, page) for p, page in pages.items()}, root_page)
+    reached = set(order)
+    return order + sorted(p for p in pages if p not in reached)
 
 
 def toc_diagnostics(pages: dict[str, Page], existing: set[str] | None = None) -> list[Diagnostic]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from polybook import __version__
 from polybook.config import FrameworkConfig
 from polybook.diagnostics import Code, Diagnostic
+from polybook.files import write_atomic
 from polybook.source.book import Book
 from polybook.source.model import Page
 from polybook.split.notebook import Notebook, build_notebook, to_json
@@ -173,13 +174,6 @@ def _work(
     return rel, texts, page.diagnostics
 
 
-def atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def _remove(out: Path, outputs: list[str]) -> list[Path]:
     removed = []
     for rel in outputs:
@@ -240,7 +234,7 @@ def split_book(
             path = notebook_path(out, fw, rel)
             key = path.relative_to(out).as_posix()
             if fw in selected:
-                atomic_write(path, text)
+                write_atomic(path, text)
                 result.written.append(path)
                 written[key] = fingerprints[rel]
             else:  # left as it was: current only if it already was
@@ -255,5 +249,5 @@ def split_book(
         if rel not in new_manifest:
             result.removed.extend(_remove(out, list(entry.outputs)))
     saved = {rel: asdict(entry) for rel, entry in sorted(new_manifest.items())}
-    atomic_write(manifest_path, json.dumps(saved, indent=1, sort_keys=True) + "\n")
+    write_atomic(manifest_path, json.dumps(saved, indent=1, sort_keys=True) + "\n")
     return result
