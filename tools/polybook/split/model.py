@@ -1,0 +1,217 @@
+"""The one typed notebook model: what split produces, execute runs and render shows.
+
+A `Cell` carries its source and, for each line of that source, the line of the
+book page it came from (`lines`). Every later stage places a position through
+that map: line `k` (0-based) of a cell is `cell.lines[k]` of `notebook.file`.
+Nothing downstream looks for a position by matching text.
+
+On disk (nbformat 4.5 JSON) each cell's `metadata.polybook` holds `file`,
+`line` (its first book line), `lines` (the map, as compact ranges:
+`"12-20,22,25-30"`) and, when set, `frameworks`; the notebook's
+`metadata.polybook` holds the page, language, framework, source file and the
+page's `required_libs`. `Notebook.from_json` reads exactly that back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any, cast
+
+from polybook.split.jsonfmt import JSON, dumps
+
+NBFORMAT = 4
+NBFORMAT_MINOR = 5
+
+
+class CellKind(StrEnum):
+    MARKDOWN = "markdown"
+    CODE = "code"
+
+
+def encode_lines(lines: Sequence[int]) -> str:
+    """`(3, 4, 5, 9, 11, 12)` -> `"3-5,9,11-12"`; runs of consecutive lines as ranges."""
+    parts: list[str] = []
+    i, n = 0, len(lines)
+    while i < n:
+        j = i
+        while j + 1 < n and lines[j + 1] == lines[j] + 1:
+            j += 1
+        parts.append(str(lines[i]) if i == j else f"{lines[i]}-{lines[j]}")
+        i = j + 1
+    return ",".join(parts)
+
+
+def decode_lines(text: str) -> tuple[int, ...]:
+    """The inverse of `encode_lines`; raises ValueError on malformed text."""
+    out: list[int] = []
+    for part in text.split(","):
+        if not part:
+            continue
+        first, sep, last = part.partition("-")
+        if sep:
+            out.extend(range(int(first), int(last) + 1))
+        else:
+            out.append(int(first))
+    return tuple(out)
+
+
+def _source_lines(source: str) -> int:
+    return source.count("\n") + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    kind: CellKind
+    source: str
+    lines: tuple[int, ...]  # book line of each line of `source` (len == its line count)
+    frameworks: tuple[str, ...] = ()  # set for code cells and `:begin_tab:` prose
+    outputs: tuple[Mapping[str, Any], ...] = ()
+    execution_count: int | None = None
+
+    @property
+    def line(self) -> int:
+        """The cell's first book line (the fence of a code cell)."""
+        return self.lines[0] if self.lines else 0
+
+    @property
+    def id(self) -> str:
+        return f"{'code' if self.kind is CellKind.CODE else 'md'}-L{self.line}"
+
+    def book_line(self, index: int) -> int:
+        """Book line of the 0-based line `index` of the source (clamped to the cell)."""
+        if not self.lines:
+            return 0
+        return self.lines[min(max(index, 0), len(self.lines) - 1)]
+
+    def with_source(self, source: str, lines: Sequence[int] | None = None) -> Cell:
+        """The cell with new source; `lines` defaults to the old map when the count fits."""
+        if lines is None:
+            count = _source_lines(source)
+            lines = self.lines if count == len(self.lines) else _stretch(self.lines, count)
+        return replace(self, source=source, lines=tuple(lines))
+
+
+def _stretch(lines: Sequence[int], count: int) -> tuple[int, ...]:
+    """A map of `count` lines when a rewrite changed the line count (best effort:
+    lines past the old map keep its last line)."""
+    if not lines:
+        return (0,) * count
+    return tuple(lines[min(i, len(lines) - 1)] for i in range(count))
+
+
+@dataclass(frozen=True, slots=True)
+class Notebook:
+    file: str  # the book page, relative to the book root (diagnostics name it)
+    page: str  # relative to the language root, e.g. chapter_cnn/lenet.md
+    lang: str
+    framework: str
+    cells: tuple[Cell, ...] = ()
+    required_libs: tuple[str, ...] = ()
+    kernelspec: Mapping[str, str] = field(default_factory=dict)
+    # extra notebook-level metadata under `polybook` (e.g. the execution key)
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def code_cells(self) -> tuple[Cell, ...]:
+        return tuple(c for c in self.cells if c.kind is CellKind.CODE)
+
+    def to_json(self) -> str:
+        """nbformat 4.5 JSON (indent 1, sorted keys), deterministic, no validation."""
+        cells: list[JSON] = []
+        for cell in self.cells:
+            meta: dict[str, JSON] = {
+                "file": self.file,
+                "line": cell.line,
+                "lines": encode_lines(cell.lines),
+            }
+            if cell.frameworks:
+                meta["frameworks"] = list(cell.frameworks)
+            entry: dict[str, JSON] = {
+                "cell_type": cell.kind.value,
+                "id": cell.id,
+                "metadata": {"polybook": meta},
+                "source": _split_source(cell.source),
+            }
+            if cell.kind is CellKind.CODE:
+                entry["execution_count"] = cell.execution_count
+                entry["outputs"] = cast(list[JSON], [dict(o) for o in cell.outputs])
+            cells.append(entry)
+        polybook: dict[str, JSON] = {
+            "framework": self.framework,
+            "lang": self.lang,
+            "page": self.page,
+            "required_libs": list(self.required_libs),
+            "source": self.file,
+        }
+        polybook.update(cast(dict[str, JSON], dict(self.extra)))
+        document: JSON = {
+            "cells": cells,
+            "metadata": {
+                "kernelspec": dict(self.kernelspec),
+                "language_info": {"name": "python"},
+                "polybook": polybook,
+            },
+            "nbformat": NBFORMAT,
+            "nbformat_minor": NBFORMAT_MINOR,
+        }
+        return dumps(document) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Notebook:
+        """A notebook written by `to_json` (or the same with outputs); ValueError if not."""
+        data = json.loads(text)
+        if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+            raise ValueError("not a notebook: no cell list")
+        meta = data.get("metadata", {})
+        pb = meta.get("polybook", {}) if isinstance(meta, dict) else {}
+        if not isinstance(pb, dict):
+            raise ValueError("not a polybook notebook: metadata.polybook is not a mapping")
+        file = str(pb.get("source", ""))
+        cells = tuple(_read_cell(c) for c in data["cells"])
+        known = {"framework", "lang", "page", "required_libs", "source"}
+        return cls(
+            file=file,
+            page=str(pb.get("page", "")),
+            lang=str(pb.get("lang", "")),
+            framework=str(pb.get("framework", "")),
+            cells=cells,
+            required_libs=tuple(str(x) for x in pb.get("required_libs", ())),
+            kernelspec=dict(meta.get("kernelspec", {})),
+            extra={k: v for k, v in pb.items() if k not in known},
+        )
+
+
+def _split_source(source: str) -> list[JSON]:
+    parts = source.split("\n")
+    out: list[JSON] = [p + "\n" for p in parts[:-1]]
+    if parts[-1]:
+        out.append(parts[-1])
+    return out
+
+
+def _read_cell(data: object) -> Cell:
+    if not isinstance(data, dict):
+        raise ValueError("a cell is not a mapping")
+    raw = data.get("source", "")
+    source = "".join(str(s) for s in raw) if isinstance(raw, list) else str(raw)
+    meta = data.get("metadata", {}).get("polybook", {})
+    if not isinstance(meta, dict):
+        raise ValueError("cell metadata.polybook is not a mapping")
+    encoded = meta.get("lines")
+    if isinstance(encoded, str):
+        lines = decode_lines(encoded)
+    else:  # a notebook from elsewhere: every line at the cell's first line
+        lines = (int(meta.get("line", 0) or 0),) * _source_lines(source)
+    count = data.get("execution_count")
+    outputs = data.get("outputs", ())
+    return Cell(
+        kind=CellKind(str(data.get("cell_type", "markdown"))),
+        source=source,
+        lines=lines,
+        frameworks=tuple(str(f) for f in meta.get("frameworks", ())),
+        outputs=tuple(o for o in outputs if isinstance(o, dict)),
+        execution_count=count if isinstance(count, int) else None,
+    )
