@@ -69,8 +69,15 @@ def test_damaged_seed_pages_are_processed(number: str) -> None:
         data = _damage(original, rng)
         page = parse_page(data, lang="x", path="p.md", file="p.md", known=FRAMEWORKS)
         for ordered in (FRAMEWORKS, ("mxnet", "pytorch", "tensorflow", "jax")):
-            notebooks = split_page(page, ordered)
+            split = split_page(page, ordered)
             for cell in page.code_cells:
-                versions = {fw: cell.source for fw in notebooks if cell.belongs_to(fw, ordered[0])}
-                check_cell(page, cell, versions)
+                versions = {
+                    fw: c
+                    for fw, nb in split.notebooks.items()
+                    for c in nb.code_cells
+                    if c.line == cell.line
+                }
+                found = check_cell(page, cell, versions)
+                assert all(d.line >= 1 for d in found)
+            assert all(d.line >= 1 for d in split.diagnostics)
         assert all(d.line >= 1 for d in page.diagnostics)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from polybook.source.book import Book
-from polybook.split.notebook import to_json
 from polybook.split.run import kernelspec, split_book, split_page
 from polybook.split.select import ExistenceRule
 from tests.conftest import SEED_PAGES, parse_text
@@ -23,7 +23,10 @@ def _notebooks(book: Book, number: str) -> dict[str, str]:
     lang, rel = SEED_PAGES[number]
     page = book.read(lang, rel)
     ordered = book.config.frameworks_for(lang)
-    return {fw: to_json(nb, kernelspec(book, fw)) for fw, nb in split_page(page, ordered).items()}
+    return {
+        fw: replace(nb, kernelspec=kernelspec(book, fw)).to_json()
+        for fw, nb in split_page(page, ordered).notebooks.items()
+    }
 
 
 @pytest.mark.parametrize(
@@ -50,7 +53,7 @@ def test_seed_notebooks_match_golden_files(
 def test_new_syntax_default_is_first_configured_framework(seed_book: Book) -> None:
     lang, rel = SEED_PAGES["000"]
     page = seed_book.read(lang, rel)
-    nbs = split_page(page, ("pytorch", "mxnet", "tensorflow", "jax"))
+    nbs = split_page(page, ("pytorch", "mxnet", "tensorflow", "jax")).notebooks
     # the `%load_ext` cell is gone everywhere; every cell of the page is marked
     assert all(not c.source.startswith("%load_ext") for nb in nbs.values() for c in nb.cells)
     assert [c.line for c in nbs["jax"].cells if c.kind == "code"] == [63, 174, 248, 304]
@@ -59,7 +62,7 @@ def test_new_syntax_default_is_first_configured_framework(seed_book: Book) -> No
 def test_legacy_default_tab_mxnet_takes_unmarked_cells(seed_book: Book) -> None:
     lang, rel = SEED_PAGES["002"]
     page = seed_book.read(lang, rel)
-    legacy = split_page(page, ("mxnet", "pytorch", "tensorflow", "jax"))
+    legacy = split_page(page, ("mxnet", "pytorch", "tensorflow", "jax")).notebooks
     unmarked = [c.line for c in page.code_cells if c.marker is None]
     assert unmarked == [23, 85, 127, 167]
     mx_lines = [c.line for c in legacy["mxnet"].cells if c.kind == "code"]
@@ -67,7 +70,7 @@ def test_legacy_default_tab_mxnet_takes_unmarked_cells(seed_book: Book) -> None:
     assert set(unmarked) <= set(mx_lines)
     assert not set(unmarked) & set(pt_lines)
     # the same page in a book whose default is pytorch: unmarked cells move to pytorch
-    modern = split_page(page, ("pytorch", "mxnet", "tensorflow", "jax"))
+    modern = split_page(page, ("pytorch", "mxnet", "tensorflow", "jax")).notebooks
     # mxnet is still named by the page's `:begin_tab:` prose
     assert list(modern) == ["pytorch", "mxnet", "tensorflow"]
     assert [c.line for c in modern["mxnet"].cells if c.kind == "code"] == [115, 298]
@@ -80,23 +83,23 @@ def test_existence_rule_named_and_all() -> None:
         "```{.python .input}\n%%tab jax\ny = 2\n```\n"
     )
     ordered = ("pytorch", "mxnet", "jax", "tensorflow")
-    assert list(split_page(page, ordered)) == ["pytorch", "jax"]
-    assert list(split_page(page, ordered, ExistenceRule.ALL)) == list(ordered)
+    assert list(split_page(page, ordered).notebooks) == ["pytorch", "jax"]
+    assert list(split_page(page, ordered, ExistenceRule.ALL).notebooks) == list(ordered)
     # a page without code exists everywhere
     prose_only = parse_text("# Only prose\n\nText.\n")
-    assert list(split_page(prose_only, ordered)) == list(ordered)
+    assert list(split_page(prose_only, ordered).notebooks) == list(ordered)
     # prose regions name frameworks too, `all` does not; empty regions do not count
     regions = parse_text(
         "```{.python .input}\nx = 1\n```\n:begin_tab:`mxnet`\nMX.\n:end_tab:\n"
         ":begin_tab:`all`\nAll.\n:end_tab:\n:begin_tab:`jax`\n:end_tab:\n"
     )
-    assert list(split_page(regions, ordered)) == ["pytorch", "mxnet"]
-    assert list(split_page(regions, ordered, ExistenceRule.NAMED_IN_CODE)) == ["pytorch"]
+    assert list(split_page(regions, ordered).notebooks) == ["pytorch", "mxnet"]
+    assert list(split_page(regions, ordered, ExistenceRule.NAMED_IN_CODE).notebooks) == ["pytorch"]
     # every framework needs a cell of its own, the default one included
     others = parse_text("```{.python .input}\n%%tab jax\nx = 1\n```\n")
-    assert list(split_page(others, ordered)) == ["jax"]
+    assert list(split_page(others, ordered).notebooks) == ["jax"]
     only_interact = parse_text("```{.python .input}\n%load_ext d2lbook.tab\n```\n# T\n")
-    assert list(split_page(only_interact, ordered)) == []
+    assert list(split_page(only_interact, ordered).notebooks) == []
 
 
 def test_markdown_cells_tab_regions_and_markers() -> None:
@@ -117,7 +120,7 @@ def test_markdown_cells_tab_regions_and_markers() -> None:
         "z = 0\n"
         "```\n"
     )
-    nbs = split_page(page, ("pytorch", "jax"))
+    nbs = split_page(page, ("pytorch", "jax")).notebooks
     pt = [(c.kind, c.source, c.line, c.frameworks) for c in nbs["pytorch"].cells]
     assert pt == [
         ("markdown", "Intro", 1, ()),
@@ -136,7 +139,7 @@ def test_markdown_cells_tab_regions_and_markers() -> None:
 
 def test_bash_cell_becomes_bash_magic() -> None:
     page = parse_text("```{.bash .input}\n%%tab pytorch\nls -l\n```\n")
-    (cell,) = split_page(page, ("pytorch",))["pytorch"].cells
+    (cell,) = split_page(page, ("pytorch",)).notebooks["pytorch"].cells
     assert cell.source == "%%bash\nls -l"
 
 

@@ -3,35 +3,28 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 
 from polybook.diagnostics import Code, Diagnostic
 from polybook.source.model import CodeCell, Page
 from polybook.split.ipython import neutralise
+from polybook.split.model import Cell
 
 
-def _source_line(cell: CodeCell, text: str, lineno: int) -> int:
-    """Page line of line `lineno` (1-based) of a per-framework version of the cell."""
-    lines = text.split("\n")
-    if text == cell.source:
-        return cell.source_line(lineno - 1)
-    if 0 < lineno <= len(lines):
-        wanted = lines[lineno - 1].strip()
-        for index, original in enumerate(cell.source.split("\n")):
-            if original.strip() == wanted:
-                return cell.source_line(index)
-    return cell.line
+def check_cell(page: Page, block: CodeCell, versions: Mapping[str, Cell]) -> list[Diagnostic]:
+    """Diagnostics for one code cell of `page` given its notebook cell per framework.
 
-
-def check_cell(page: Page, cell: CodeCell, versions: dict[str, str]) -> list[Diagnostic]:
-    """Diagnostics for one code cell given its source per framework."""
+    Positions go through each version's line map (`Cell.book_line`).
+    """
     found: dict[tuple[str, int, str], list[str]] = {}
-    for framework, text in versions.items():
+    for framework, cell in versions.items():
+        text = cell.source
         if text.startswith("%%") and not text.startswith("%%tab"):
             continue  # a cell magic (e.g. %%bash): not Python
         try:
             tree = ast.parse(neutralise(text))
         except SyntaxError as exc:
-            line = _source_line(cell, text, exc.lineno or 1)
+            line = cell.book_line((exc.lineno or 1) - 1)
             key = (Code.CODE_SYNTAX.id, line, exc.msg)
             found.setdefault(key, []).append(framework)
             continue
@@ -43,8 +36,7 @@ def check_cell(page: Page, cell: CodeCell, versions: dict[str, str]) -> list[Dia
                 and isinstance(node.func.value, ast.Name)
                 and node.func.value.id == "tab"
             ):
-                line = _source_line(cell, text, node.lineno)
-                key = (Code.TAB_SELECTED_OUTSIDE_IF.id, line, "")
+                key = (Code.TAB_SELECTED_OUTSIDE_IF.id, cell.book_line(node.lineno - 1), "")
                 found.setdefault(key, []).append(framework)
     out: list[Diagnostic] = []
     for (code_id, line, msg), frameworks in found.items():

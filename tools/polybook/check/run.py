@@ -9,6 +9,7 @@ from polybook.check.code import check_cell
 from polybook.diagnostics import Code, Diagnostic, sort_key
 from polybook.source.book import Book, toc_diagnostics
 from polybook.source.model import Label, Page
+from polybook.split.model import Cell
 from polybook.split.run import split_page
 
 _REF_ROLES = ("numref", "ref", "eqref")
@@ -102,25 +103,20 @@ def _translation_status(book: Book, lang: str, present: set[str]) -> list[Diagno
 def check_book(book: Book, lang: str) -> list[Diagnostic]:
     """Every diagnostic for one language, sorted by file and line."""
     ordered = book.config.frameworks_for(lang)
-    default = ordered[0]
     by_path = {rel: book.read(lang, rel) for rel in book.page_files(lang)}
     pages = list(by_path.values())
     diagnostics: list[Diagnostic] = []
     for page in pages:
-        notebooks = split_page(page, ordered)
+        split = split_page(page, ordered)
         diagnostics.extend(page.diagnostics)
-        for cell in page.code_cells:
-            if cell.language != "python":
-                continue
-            versions = {}
-            for fw, nb in notebooks.items():
-                if not cell.belongs_to(fw, default):
-                    continue
-                versions[fw] = next(
-                    (c.source for c in nb.cells if c.kind == "code" and c.line == cell.line),
-                    cell.source,
-                )
-            diagnostics.extend(check_cell(page, cell, versions))
+        diagnostics.extend(split.diagnostics)
+        versions: dict[int, dict[str, Cell]] = {}
+        for fw, nb in split.notebooks.items():
+            for cell in nb.code_cells:
+                versions.setdefault(cell.line, {})[fw] = cell
+        for block in page.code_cells:
+            if block.language == "python":
+                diagnostics.extend(check_cell(page, block, versions.get(block.line, {})))
     # A translation takes the pages it lacks from the source language: they
     # are toc targets and define labels (they are checked with their own language).
     source = book.config.source_language

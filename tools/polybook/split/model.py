@@ -66,15 +66,11 @@ def _source_lines(source: str) -> int:
 class Cell:
     kind: CellKind
     source: str
+    line: int  # the cell's book line: a code cell's opening fence, a markdown cell's first line
     lines: tuple[int, ...]  # book line of each line of `source` (len == its line count)
     frameworks: tuple[str, ...] = ()  # set for code cells and `:begin_tab:` prose
     outputs: tuple[Mapping[str, Any], ...] = ()
     execution_count: int | None = None
-
-    @property
-    def line(self) -> int:
-        """The cell's first book line (the fence of a code cell)."""
-        return self.lines[0] if self.lines else 0
 
     @property
     def id(self) -> str:
@@ -200,16 +196,18 @@ def _read_cell(data: object) -> Cell:
     meta = data.get("metadata", {}).get("polybook", {})
     if not isinstance(meta, dict):
         raise ValueError("cell metadata.polybook is not a mapping")
+    line = int(meta.get("line", 0) or 0)
     encoded = meta.get("lines")
     if isinstance(encoded, str):
         lines = decode_lines(encoded)
     else:  # a notebook from elsewhere: every line at the cell's first line
-        lines = (int(meta.get("line", 0) or 0),) * _source_lines(source)
+        lines = (line,) * _source_lines(source)
     count = data.get("execution_count")
     outputs = data.get("outputs", ())
     return Cell(
         kind=CellKind(str(data.get("cell_type", "markdown"))),
         source=source,
+        line=line,
         lines=lines,
         frameworks=tuple(str(f) for f in meta.get("frameworks", ())),
         outputs=tuple(o for o in outputs if isinstance(o, dict)),

@@ -1,43 +1,19 @@
-"""Page -> per-framework notebook (nbformat 4.5 JSON), deterministic.
+"""Page -> per-framework notebook (the typed model of `split.model`), deterministic.
 
 Markdown between two code cells forms one markdown cell; `:begin_tab:` regions
-of other frameworks are removed and tab markers dropped. Cell ids derive from
-source lines; metadata record the source file, line and frameworks.
+of other frameworks are removed and tab markers dropped. Every cell records,
+for each of its lines, the book line it came from.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 
 from polybook.source.model import ALL, CodeCell, Page, TextBlock, TocBlock
-from polybook.split.jsonfmt import JSON, dumps
+from polybook.split.model import Cell, CellKind, Notebook
 
-NBFORMAT = 4
-NBFORMAT_MINOR = 5
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    kind: str  # "markdown" | "code"
-    source: str
-    line: int
-    frameworks: tuple[str, ...] = ()
-
-
-@dataclass(slots=True)
-class Notebook:
-    page: Page
-    framework: str
-    cells: list[Cell] = field(default_factory=list)
-
-
-def _lines(source: str) -> list[JSON]:
-    parts = source.split("\n")
-    lines: list[JSON] = [p + "\n" for p in parts[:-1]]
-    if parts[-1]:
-        lines.append(parts[-1])
-    return lines
+# a code cell's source for one framework and the book line of each of its lines
+Resolved = tuple[str, tuple[int, ...]]
 
 
 def code_frameworks(cell: CodeCell, default: str, ordered: tuple[str, ...]) -> tuple[str, ...]:
@@ -48,47 +24,64 @@ def code_frameworks(cell: CodeCell, default: str, ordered: tuple[str, ...]) -> t
     return tuple(fw for fw in ordered if fw in cell.marker.frameworks)
 
 
+def _markdown(blocks: Sequence[TextBlock | TocBlock], tabs: tuple[str, ...]) -> Cell | None:
+    """One markdown cell from consecutive text blocks, blank lines trimmed at both ends."""
+    texts: list[str] = []
+    lines: list[int] = []
+    for block in blocks:
+        for offset, text in enumerate(block.text.split("\n")):
+            texts.append(text)
+            lines.append(block.line + offset)
+    first = next((i for i, t in enumerate(texts) if t.strip()), None)
+    if first is None:
+        return None
+    last = max(i for i, t in enumerate(texts) if t.strip())
+    source = "\n".join(texts[first : last + 1])
+    return Cell(CellKind.MARKDOWN, source, lines[first], tuple(lines[first : last + 1]), tabs)
+
+
+def code_cell(block: CodeCell, frameworks: tuple[str, ...], resolved: Resolved | None) -> Cell:
+    """The notebook cell of a page's code cell (`resolved`: its code for this framework)."""
+    if resolved is None:
+        source, lines = block.source, block.line_map or (block.body_line,)
+    else:
+        source, lines = resolved
+    if block.language == "bash":
+        source, lines = "%%bash\n" + source, (block.line, *lines)
+    return Cell(CellKind.CODE, source, block.line, tuple(lines), frameworks)
+
+
 def build_notebook(
     page: Page,
     framework: str,
     ordered: tuple[str, ...],
-    code: Mapping[int, str],
+    code: Mapping[int, Resolved],
+    kernelspec: Mapping[str, str] | None = None,
 ) -> Notebook:
     """The notebook of `page` for `framework`.
 
-    `code` maps a code cell's line to its source for this framework (after
-    `tab.selected` resolution); cells absent from it keep their source.
+    `code` maps a code cell's fence line to its source for this framework
+    (after `tab.selected` resolution) with its line map; cells absent from it
+    keep their source.
     """
     default = ordered[0]
-    nb = Notebook(page, framework)
+    cells: list[Cell] = []
     text: list[TextBlock | TocBlock] = []
     text_region: frozenset[str] | None = None
     text_tabs: tuple[str, ...] = ()
 
     def flush() -> None:
-        # blocks are not contiguous (code cells of other frameworks sit between
-        # them): the cell's line is that of its first non-blank source line
-        start = next((b for b in text if b.text.strip()), None)
-        if start is not None:
-            lines = "\n".join(b.text for b in text).split("\n")
-            first = next(i for i, line in enumerate(lines) if line.strip())
-            last = max(i for i, line in enumerate(lines) if line.strip())
-            body = "\n".join(lines[first : last + 1])
-            offset = next(i for i, line in enumerate(start.text.split("\n")) if line.strip())
-            nb.cells.append(Cell("markdown", body, start.line + offset, text_tabs))
+        cell = _markdown(text, text_tabs)
+        if cell is not None:
+            cells.append(cell)
         text.clear()
 
     for block in page.blocks:
         if isinstance(block, CodeCell):
             flush()  # a code cell, kept or not, ends the markdown cell before it
-            if not block.belongs_to(framework, default):
-                continue
-            source = code.get(block.line, block.source)
-            if block.language == "bash":
-                source = "%%bash\n" + source
-            nb.cells.append(
-                Cell("code", source, block.line, code_frameworks(block, default, ordered))
-            )
+            if block.belongs_to(framework, default):
+                tabs = code_frameworks(block, default, ordered)
+                cells.append(code_cell(block, tabs, code.get(block.line)))
             continue
         tab = block.tab if isinstance(block, TextBlock) else None
         if tab is not None:
@@ -107,41 +100,12 @@ def build_notebook(
             text_region, text_tabs = tab, tabs
         text.append(block)
     flush()
-    return nb
-
-
-def to_json(nb: Notebook, kernel: Mapping[str, str]) -> str:
-    """Serialise like nbformat's writer (indent 1, sorted keys), without its validation."""
-    page = nb.page
-    cells: list[JSON] = []
-    for cell in nb.cells:
-        meta: dict[str, JSON] = {"file": page.file, "line": cell.line}
-        if cell.frameworks:
-            meta["frameworks"] = list(cell.frameworks)
-        entry: dict[str, JSON] = {
-            "cell_type": cell.kind,
-            "id": f"{'code' if cell.kind == 'code' else 'md'}-L{cell.line}",
-            "metadata": {"polybook": meta},
-            "source": _lines(cell.source),
-        }
-        if cell.kind == "code":
-            entry["execution_count"] = None
-            entry["outputs"] = []
-        cells.append(entry)
-    document: JSON = {
-        "cells": cells,
-        "metadata": {
-            "kernelspec": dict(kernel),
-            "language_info": {"name": "python"},
-            "polybook": {
-                "framework": nb.framework,
-                "lang": page.lang,
-                "page": page.path,
-                "required_libs": list(page.required_libs),
-                "source": page.file,
-            },
-        },
-        "nbformat": NBFORMAT,
-        "nbformat_minor": NBFORMAT_MINOR,
-    }
-    return dumps(document) + "\n"
+    return Notebook(
+        file=page.file,
+        page=page.path,
+        lang=page.lang,
+        framework=framework,
+        cells=tuple(cells),
+        required_libs=page.required_libs,
+        kernelspec=dict(kernelspec or {}),
+    )

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from polybook.config import FrameworkConfig
 from polybook.split.aliases import AliasTable, alias_table
-from polybook.split.notebook import Notebook
+from polybook.split.model import CellKind, Notebook
 
 _STRING_OR_COMMENT = re.compile(
     r"#[^\n]*"
@@ -95,20 +95,21 @@ def rewrite_aliases(source: str, framework: FrameworkConfig) -> str:
     return rewrite_source(source, alias_table(framework))[0]
 
 
-def rewrite_notebook(notebook: Notebook, framework: FrameworkConfig) -> list[int]:
-    """Rewrite the aliases of `notebook`'s code cells in place (cell magics such
-    as `%%bash` excepted). Returns the source lines of the cells left as they
-    are because they do not parse."""
+def rewrite_notebook(notebook: Notebook, framework: FrameworkConfig) -> tuple[Notebook, list[int]]:
+    """`notebook` with the aliases of its code cells rewritten (cell magics such
+    as `%%bash` excepted), and the source lines of the cells left as they are
+    because they do not parse."""
     table = alias_table(framework)
     if table.empty:
-        return []
+        return notebook, []
     failed: list[int] = []
-    for i, cell in enumerate(notebook.cells):
-        if cell.kind != "code" or cell.source.startswith("%%"):
+    cells = list(notebook.cells)
+    for i, cell in enumerate(cells):
+        if cell.kind is not CellKind.CODE or cell.source.startswith("%%"):
             continue
         source, error = rewrite_source(cell.source, table)
         if error is not None:
             failed.append(cell.line)
         if source != cell.source:
-            notebook.cells[i] = replace(cell, source=source)
-    return failed
+            cells[i] = cell.with_source(source)
+    return replace(notebook, cells=tuple(cells)), failed

@@ -20,8 +20,9 @@ from polybook.config import FrameworkConfig
 from polybook.diagnostics import Code, Diagnostic
 from polybook.files import write_atomic
 from polybook.source.book import Book
-from polybook.source.model import Page
-from polybook.split.notebook import Notebook, build_notebook, to_json
+from polybook.source.model import CodeCell, Page
+from polybook.split.model import Notebook
+from polybook.split.notebook import Resolved, build_notebook
 from polybook.split.select import ExistenceRule, page_frameworks
 
 MANIFEST = ".polybook-split.json"
@@ -76,20 +77,30 @@ class SplitResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class PageSplit:
+    """The notebooks of one page, keyed by framework, and what the split noticed."""
+
+    notebooks: dict[str, Notebook]
+    diagnostics: tuple[Diagnostic, ...]
+
+
 def split_page(
     page: Page,
     ordered: tuple[str, ...],
     rule: ExistenceRule = ExistenceRule.NAMED,
     aliases: Mapping[str, FrameworkConfig] | None = None,
-) -> dict[str, Notebook]:
+    kernelspecs: Mapping[str, Mapping[str, str]] | None = None,
+) -> PageSplit:
     """The notebooks of one parsed page, keyed by framework (configuration order).
 
     With `aliases` (framework -> its configuration), `d2l.xxx` aliases in each
     framework's code cells are rewritten into native calls.
     """
+    diagnostics: list[Diagnostic] = []
     frameworks = page_frameworks(page, ordered, rule)
     default = ordered[0]
-    resolved: dict[str, dict[int, str]] = {fw: {} for fw in frameworks}
+    resolved: dict[str, dict[int, Resolved]] = {fw: {} for fw in frameworks}
     for cell in page.code_cells:
         if cell.language != "python" or "tab.selected" not in cell.source:
             continue
@@ -100,7 +111,7 @@ def split_page(
         try:
             per_fw = resolve_many(cell.source, wanted)
         except ParserSyntaxError as exc:
-            page.diagnostics.append(
+            diagnostics.append(
                 Diagnostic.make(
                     Code.TAB_SELECTED_UNRESOLVED,
                     page.file,
@@ -110,29 +121,49 @@ def split_page(
             )
             continue
         for fw, text in per_fw.items():
-            resolved[fw][cell.line] = text
-    notebooks = {fw: build_notebook(page, fw, ordered, resolved[fw]) for fw in frameworks}
+            resolved[fw][cell.line] = (text, _line_map(cell, text))
+    specs = kernelspecs or {}
+    notebooks = {
+        fw: build_notebook(page, fw, ordered, resolved[fw], specs.get(fw)) for fw in frameworks
+    }
     if aliases:
-        _rewrite_aliases(page, notebooks, aliases)
-    return notebooks
+        notebooks = _rewrite_aliases(page, notebooks, aliases, diagnostics)
+    return PageSplit(notebooks, tuple(diagnostics))
+
+
+def _line_map(cell: CodeCell, text: str) -> tuple[int, ...]:
+    """The book line of each line of a resolved version of `cell`."""
+    if text == cell.source:
+        return cell.line_map
+    from polybook.split.model import _stretch
+
+    return _stretch(cell.line_map, text.count("\n") + 1)
 
 
 def _rewrite_aliases(
-    page: Page, notebooks: dict[str, Notebook], aliases: Mapping[str, FrameworkConfig]
-) -> None:
+    page: Page,
+    notebooks: dict[str, Notebook],
+    aliases: Mapping[str, FrameworkConfig],
+    diagnostics: list[Diagnostic],
+) -> dict[str, Notebook]:
     from polybook.split.rewrite import rewrite_notebook
 
+    out: dict[str, Notebook] = {}
     for fw, notebook in notebooks.items():
-        if fw in aliases:
-            for line in rewrite_notebook(notebook, aliases[fw]):
-                page.diagnostics.append(
-                    Diagnostic.make(
-                        Code.ALIAS_NOT_REWRITTEN,
-                        page.file,
-                        line,
-                        f"d2l aliases not rewritten for {fw}: the cell does not parse",
-                    )
+        if fw not in aliases:
+            out[fw] = notebook
+            continue
+        out[fw], failed = rewrite_notebook(notebook, aliases[fw])
+        for line in failed:
+            diagnostics.append(
+                Diagnostic.make(
+                    Code.ALIAS_NOT_REWRITTEN,
+                    page.file,
+                    line,
+                    f"d2l aliases not rewritten for {fw}: the cell does not parse",
                 )
+            )
+    return out
 
 
 def book_aliases(book: Book, rewrite: bool = True) -> dict[str, FrameworkConfig]:
@@ -169,9 +200,10 @@ def _work(
 ) -> tuple[str, dict[str, str], list[Diagnostic]]:
     book, lang, rel, ordered, rule, rewrite = args
     page = book.read(lang, rel)
-    notebooks = split_page(page, ordered, rule, book_aliases(book, rewrite))
-    texts = {fw: to_json(nb, kernelspec(book, fw)) for fw, nb in notebooks.items()}
-    return rel, texts, page.diagnostics
+    specs = {fw: kernelspec(book, fw) for fw in ordered}
+    split = split_page(page, ordered, rule, book_aliases(book, rewrite), specs)
+    texts = {fw: nb.to_json() for fw, nb in split.notebooks.items()}
+    return rel, texts, [*page.diagnostics, *split.diagnostics]
 
 
 def _remove(out: Path, outputs: list[str]) -> list[Path]:
