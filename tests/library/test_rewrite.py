@@ -121,7 +121,9 @@ def test_split_page_rewrites_per_framework_only_when_asked() -> None:
     ordered = ("pytorch", "mxnet")
     plain = split_page(parse_text(PAGE), ordered).notebooks
     assert "d2l.ones(2)" in plain["pytorch"].cells[1].source
-    notebooks = split_page(parse_text(PAGE), ordered, aliases={"pytorch": TORCH, "mxnet": mxnet}).notebooks
+    notebooks = split_page(
+        parse_text(PAGE), ordered, aliases={"pytorch": TORCH, "mxnet": mxnet}
+    ).notebooks
     torch_code = [c.source for c in notebooks["pytorch"].cells if c.kind == "code"]
     assert torch_code == [
         "x = torch.ones(2)  # d2l.ones\nprint(x.detach().numpy())",

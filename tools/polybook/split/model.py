@@ -198,10 +198,8 @@ def _read_cell(data: object) -> Cell:
         raise ValueError("cell metadata.polybook is not a mapping")
     line = int(meta.get("line", 0) or 0)
     encoded = meta.get("lines")
-    if isinstance(encoded, str):
-        lines = decode_lines(encoded)
-    else:  # a notebook from elsewhere: every line at the cell's first line
-        lines = (line,) * _source_lines(source)
+    # a notebook from elsewhere has no map: every line at the cell's first line
+    lines = decode_lines(encoded) if isinstance(encoded, str) else (line,) * _source_lines(source)
     count = data.get("execution_count")
     outputs = data.get("outputs", ())
     return Cell(
