@@ -1,25 +1,35 @@
-"""DIALECT roles and marks -> MyST (blocks.py, inline.py), with source lines kept."""
+"""DIALECT roles and marks -> MyST: the source stage parses a page, render
+converts its elements; every generated line keeps its book line."""
 
 from __future__ import annotations
 
 from polybook.diagnostics import Code
-from polybook.render.blocks import convert_markdown
-from polybook.render.inline import convert_inline
 from polybook.render.model import Converted, ConvertOptions, Line, Problem
+from polybook.render.myst import convert as convert_elements
+from polybook.source.elements import Element, Paragraph
+from tests.conftest import parse_text
 
 
-def lines_of(text: str, start: int = 1) -> list[Line]:
-    return [Line(t, start + n) for n, t in enumerate(text.split("\n"))]
+def elements(text: str) -> list[Element]:
+    page = parse_text(text)
+    return page.elements_at(frozenset(range(1, text.count("\n") + 2)))
 
 
 def convert(text: str, opts: ConvertOptions | None = None) -> Converted:
-    return convert_markdown(lines_of(text), opts)
+    return convert_elements(elements(text), opts)
+
+
+def inline_lines(text: str) -> tuple[list[Line], list[Problem]]:
+    """One paragraph's text converted (its lines kept, slide-only lines included)."""
+    found = elements(text)
+    assert all(isinstance(e, Paragraph) for e in found), found
+    result = convert_elements(found)
+    return result.lines, result.problems
 
 
 def inline(text: str) -> tuple[str, list[Problem]]:
-    problems: list[Problem] = []
-    result = convert_inline(lines_of(text), ConvertOptions(), problems)
-    return "\n".join(line.text for line in result.lines), problems
+    lines, problems = inline_lines(text)
+    return "\n".join(line.text for line in lines), problems
 
 
 def test_reference_and_citation_roles() -> None:
@@ -58,9 +68,8 @@ def test_slide_marks_across_lines_and_slide_only_text() -> None:
 
 
 def test_slide_only_text_across_lines_keeps_line_positions() -> None:
-    problems: list[Problem] = []
-    result = convert_inline(lines_of("one (~~two\nthree~~) four\nfive"), ConvertOptions(), problems)
-    assert [(line.text, line.src) for line in result.lines] == [
+    lines, _ = inline_lines("one (~~two\nthree~~) four\nfive")
+    assert [(line.text, line.src) for line in lines] == [
         ("one ", 1),
         (" four", 2),
         ("five", 3),

@@ -47,7 +47,7 @@ def test_code_cells_attributes_and_markers() -> None:
     assert len(listing) == 1
     assert listing[0].line == 13
     assert listing[0].text == "```python\nshown = 'listing'\n```"
-    assert page.diagnostics == []
+    assert page.diagnostics == ()
 
 
 def test_unmarked_cell_belongs_to_default_tab_only() -> None:
@@ -163,7 +163,7 @@ def test_begin_tab_regions() -> None:
         ("for tf, the jax region closed by the new begin", 8, frozenset({"tensorflow"})),
         ("tail", 10, None),
     ]
-    assert page.diagnostics == []
+    assert page.diagnostics == ()
 
 
 def test_unclosed_begin_tab_ends_with_its_paragraph() -> None:
@@ -183,8 +183,8 @@ def test_stray_end_tab() -> None:
 
 def test_markers_inside_listings_are_text() -> None:
     page = parse_text("```text\n:begin_tab:`jax`\n:numref:`nothing\n```\n")
-    assert page.diagnostics == []
-    assert page.roles == []
+    assert page.diagnostics == ()
+    assert page.roles == ()
 
 
 def test_labels_and_their_kinds() -> None:
@@ -214,7 +214,7 @@ def test_labels_and_their_kinds() -> None:
     assert labels == [
         ("sec_linreg", LabelKind.SECTION, 2, "Linear Regression"),
         ("fig_a", LabelKind.FIGURE, 6, "A figure with $x$ and :cite:`Key.2000`"),
-        ("tab_after", LabelKind.TABLE, 13, ""),
+        ("tab_after", LabelKind.TABLE, 13, "Caption of the table"),
         ("tab_before", LabelKind.TABLE, 15, ""),
         ("eq_linreg", LabelKind.EQUATION, 20, ""),
     ]

@@ -15,7 +15,7 @@ from pathlib import Path
 from polybook.diagnostics import Code, Diagnostic
 from polybook.render import document
 from polybook.render.i18n import Words, words_for
-from polybook.render.inputs import Inputs, NbInput, PageSource, resolve_image, site_pages
+from polybook.render.inputs import Inputs, PageSource, resolve_image, site_pages
 from polybook.render.model import ConvertOptions, Problem
 from polybook.render.project import (
     SitePaths,
@@ -28,6 +28,8 @@ from polybook.render.project import (
 )
 from polybook.render.warnings import Locator, WarningCache, parse, to_diagnostics
 from polybook.source.book import Book
+from polybook.source.model import Page
+from polybook.split.model import Notebook
 
 ALL = "all"
 BIBLIOGRAPHY_PAGE = "bibliography.md"
@@ -68,6 +70,14 @@ class _Pages:
     inputs: Inputs
     images: dict[str, Path] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    parsed: dict[tuple[str, str], Page] = field(default_factory=dict)
+
+    def read(self, lang: str, rel: str) -> Page:
+        """The parsed page (parsed once per build by the source stage)."""
+        key = (lang, rel)
+        if key not in self.parsed:
+            self.parsed[key] = self.book.read(lang, rel)
+        return self.parsed[key]
 
     def report(self, file: str, problems: tuple[Problem, ...] | list[Problem]) -> None:
         for p in problems:
@@ -109,25 +119,25 @@ class _Pages:
     def generate(self, page: PageSource) -> document.Generated | None:
         ordered = self.book.config.frameworks_for(page.lang)
         wanted = list(ordered) if self.site == ALL else [self.site]
-        notebooks: list[NbInput] = []
+        notebooks: list[Notebook] = []
         for fw in wanted:
             nb, problems = self.inputs.load(page, fw)
             self.report(page.file, problems)
             if nb is not None:
                 notebooks.append(nb)
-        lines = (self.book.root / page.file).read_text("utf-8", errors="replace").split("\n")
+        parsed = self.read(page.lang, page.rel)
         opts = self.options(page)
         if self.site == ALL and notebooks:
             notice = self.notice(page, None)
-            return document.tabbed_page(page.docname, notebooks, lines, opts, notice)
+            return document.tabbed_page(page.docname, notebooks, parsed, opts, notice)
         if notebooks:
             notice = self.notice(page, None)
-            return document.single_page(page.docname, notebooks[0], lines, opts, notice)
+            return document.single_page(page.docname, notebooks[0], parsed, opts, notice)
         for fw in ordered:  # the page's shared prose, from any framework's notebook
             other, _ = self.inputs.load(page, fw)
             if other is not None:
                 notice = self.notice(page, self.site)
-                return document.prose_page(page.docname, other, lines, opts, notice)
+                return document.prose_page(page.docname, other, parsed, opts, notice)
         self.report(page.file, [Problem(Code.RENDER_WARNING, 1, "page has no notebook; left out")])
         return None
 
@@ -181,7 +191,7 @@ def build_html(
     positions: dict[str, tuple[str, tuple[int, ...]]] = {}
     refs: dict[str, set[str]] = {}
     texts: list[str] = []
-    for page in site_pages(book, lang):
+    for page in site_pages(book, lang, pages.read):
         generated = pages.generate(page)
         if generated is None:
             continue

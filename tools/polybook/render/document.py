@@ -4,6 +4,9 @@ The generated notebook's metadata `source_map` gives each cell a base line in
 a virtual numbering of the page, so that Sphinx reports positions in it; the
 page's position map translates a virtual line back to the book source line.
 
+Markdown cells are converted from the page's parsed elements (the cell's line
+map says which), so every generated line knows its book line exactly.
+
 Three shapes:
   single   one framework's notebook, as is;
   prose    no notebook for the framework: the page's shared prose and a notice;
@@ -19,31 +22,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from polybook.render.blocks import convert_markdown
-from polybook.render.inputs import NbCell, NbInput
 from polybook.render.model import ConvertOptions, Line, Problem
+from polybook.render.myst import convert
+from polybook.source.model import Page
+from polybook.split.model import Cell, CellKind, Notebook
 
 TAB_CLASS = "pb-tab"
-_WINDOW = 60  # how far ahead a markdown line is looked for in its page
 
 
-def align(cell: NbCell, source_lines: Sequence[str]) -> list[Line]:
-    """The lines of a markdown cell with their book source lines.
-
-    A markdown cell is a run of the page's text, minus tab markers and blank
-    lines between regions: each line is looked for from where the last one was.
-    """
-    out: list[Line] = []
-    pos = max(cell.line - 1, 0)
-    for text in cell.source.split("\n"):
-        limit = min(pos + _WINDOW, len(source_lines))
-        found = next((k for k in range(pos, limit) if source_lines[k] == text), None)
-        if found is None:
-            out.append(Line(text, pos + 1))
-        else:
-            out.append(Line(text, found + 1))
-            pos = found + 1
-    return out
+def markdown_lines(
+    cell: Cell, page: Page, opts: ConvertOptions
+) -> tuple[list[Line], list[Problem]]:
+    """MyST of a markdown cell: the parsed elements of the page lines it holds."""
+    converted = convert(page.elements_at(frozenset(cell.lines)), opts)
+    return converted.lines, converted.problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +72,7 @@ class Generated:
 class _Doc:
     docname: str
     file: str
-    source_lines: Sequence[str]
+    page: Page
     opts: ConvertOptions
     notice: Notice | None = None
     cells: list[dict[str, Any]] = field(default_factory=list)
@@ -94,10 +86,9 @@ class _Doc:
         self.source_map.append(len(self.positions))
         self.positions.extend(lines or [0])
 
-    def markdown(self, cell: NbCell, opts: ConvertOptions, wrap: str | None = None) -> None:
-        converted = convert_markdown(align(cell, self.source_lines), opts)
-        self.problems.extend(converted.problems)
-        lines = converted.lines
+    def markdown(self, cell: Cell, opts: ConvertOptions, wrap: str | None = None) -> None:
+        lines, problems = markdown_lines(cell, self.page, opts)
+        self.problems.extend(problems)
         if self.notice is not None:
             lines = _with_notice(lines, self.notice, cell.line)
             self.notice = None
@@ -116,22 +107,22 @@ class _Doc:
             [line.src for line in lines],
         )
 
-    def code(self, cell: NbCell, tags: Sequence[str] = ()) -> None:
+    def code(self, cell: Cell, tags: Sequence[str] = ()) -> None:
         metadata: dict[str, Any] = {"tags": list(tags)} if tags else {}
         self._add(
             {
                 "cell_type": "code",
                 "execution_count": cell.execution_count,
                 "metadata": metadata,
-                "outputs": list(cell.outputs),
+                "outputs": [dict(o) for o in cell.outputs],
                 "source": cell.source,
             },
-            [cell.line],
+            cell.lines,
         )
 
     def finish(self) -> Generated:
         if self.notice is not None:  # a page without prose still shows its notice
-            self.markdown(NbCell("markdown", "", 0, ()), self.opts)
+            self.markdown(Cell(CellKind.MARKDOWN, "", 0, ()), self.opts)
         document = {
             "cells": self.cells,
             "metadata": {
@@ -157,39 +148,39 @@ def _with_notice(lines: list[Line], notice: Notice, line: int) -> list[Line]:
 
 def single_page(
     docname: str,
-    nb: NbInput,
-    source_lines: Sequence[str],
+    nb: Notebook,
+    page: Page,
     opts: ConvertOptions,
     notice: Notice | None = None,
 ) -> Generated:
-    doc = _Doc(docname, nb.file, source_lines, opts, notice)
+    doc = _Doc(docname, nb.file, page, opts, notice)
     for cell in nb.cells:
-        if cell.kind == "code":
+        if cell.kind is CellKind.CODE:
             doc.code(cell)
-        elif cell.kind == "markdown":
+        else:
             doc.markdown(cell, opts)
     return doc.finish()
 
 
 def prose_page(
     docname: str,
-    nb: NbInput,
-    source_lines: Sequence[str],
+    nb: Notebook,
+    page: Page,
     opts: ConvertOptions,
     notice: Notice | None,
 ) -> Generated:
     """The shared prose of a page only (the framework has no notebook for it)."""
-    doc = _Doc(docname, nb.file, source_lines, opts, notice)
+    doc = _Doc(docname, nb.file, page, opts, notice)
     for cell in nb.cells:
-        if cell.kind == "markdown" and not cell.frameworks:
+        if cell.kind is CellKind.MARKDOWN and not cell.frameworks:
             doc.markdown(cell, opts)
     return doc.finish()
 
 
-def _is_shared(cells: Mapping[str, NbCell], count: int) -> bool:
+def _is_shared(cells: Mapping[str, Cell], count: int) -> bool:
     first = next(iter(cells.values()))
     return (
-        first.kind == "markdown"
+        first.kind is CellKind.MARKDOWN
         and len(cells) == count
         and all(not c.frameworks and c.source == first.source for c in cells.values())
     )
@@ -197,21 +188,21 @@ def _is_shared(cells: Mapping[str, NbCell], count: int) -> bool:
 
 def tabbed_page(
     docname: str,
-    notebooks: Sequence[NbInput],
-    source_lines: Sequence[str],
+    notebooks: Sequence[Notebook],
+    page: Page,
     opts: ConvertOptions,
     notice: Notice | None = None,
 ) -> Generated:
     """Every framework's notebook of a page merged into one, with framework tabs."""
     file = notebooks[0].file
-    doc = _Doc(docname, file, source_lines, opts, notice)
-    keyed: dict[tuple[int, int, str], dict[str, NbCell]] = {}
+    doc = _Doc(docname, file, page, opts, notice)
+    keyed: dict[tuple[int, int, str], dict[str, Cell]] = {}
     for nb in notebooks:
-        for order, cell in enumerate(nb.cells):
-            key = (cell.line, 0 if cell.kind == "markdown" else 1, cell.id or str(order))
+        for cell in nb.cells:
+            key = (cell.line, 0 if cell.kind is CellKind.MARKDOWN else 1, cell.id)
             keyed.setdefault(key, {})[nb.framework] = cell
     frameworks = [nb.framework for nb in notebooks]
-    group: list[dict[str, NbCell]] = []
+    group: list[dict[str, Cell]] = []
     groups = 0
 
     def flush() -> None:
@@ -226,7 +217,7 @@ def tabbed_page(
                 if cell is None:
                     continue
                 tags = [TAB_CLASS, f"pb-fw-{fw}", f"pb-g{groups}"]
-                if cell.kind == "code":
+                if cell.kind is CellKind.CODE:
                     doc.code(cell, tags)
                     continue
                 keep = opts.keep_targets and index not in labelled

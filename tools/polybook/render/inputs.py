@@ -9,16 +9,16 @@ a code cell edited since the execution shows without outputs (and is reported).
 
 from __future__ import annotations
 
-import json
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from polybook.diagnostics import Code
 from polybook.render.model import Problem
 from polybook.source.book import Book, book_order, page_toc_targets
+from polybook.source.model import Page
+from polybook.split.model import Cell, CellKind, Notebook
 
 SPLIT_DIR = Path("_build") / "split"
 EXECUTED_DIR = Path("_build") / "executed"
@@ -38,71 +38,27 @@ class PageSource:
         return self.rel[: -len(".md")]
 
 
-@dataclass(frozen=True, slots=True)
-class NbCell:
-    kind: str  # "markdown" | "code"
-    source: str
-    line: int  # book source line (cell metadata polybook.line)
-    frameworks: tuple[str, ...]  # polybook.frameworks: set for code and `:begin_tab:` prose
-    id: str = ""
-    outputs: tuple[dict[str, Any], ...] = ()
-    execution_count: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class NbInput:
-    framework: str
-    file: str  # book source page
-    cells: tuple[NbCell, ...]
-    executed: bool = False
-
-
-def _text(value: object) -> str:
-    if isinstance(value, list):
-        return "".join(str(v) for v in value)
-    return str(value or "")
-
-
-def _cell(data: Mapping[str, Any]) -> NbCell:
-    meta = data.get("metadata", {}).get("polybook", {})
-    count = data.get("execution_count")
-    return NbCell(
-        kind=str(data.get("cell_type", "markdown")),
-        source=_text(data.get("source")),
-        line=int(meta.get("line", 0) or 0),
-        frameworks=tuple(str(f) for f in meta.get("frameworks", ())),
-        id=str(data.get("id", "")),
-        outputs=tuple(o for o in data.get("outputs", ()) if isinstance(o, dict)),
-        execution_count=count if isinstance(count, int) else None,
-    )
-
-
-def read_notebook(path: Path) -> tuple[str, list[NbCell]] | None:
-    """(source file, cells) of a notebook written by split or execute; None if unreadable."""
+def read_notebook(path: Path) -> Notebook | None:
+    """A notebook written by split or execute; None if missing or unreadable."""
     try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
+        return Notebook.from_json(path.read_text("utf-8"))
+    except (OSError, ValueError, TypeError, AttributeError):
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
-        return None
-    meta = data.get("metadata", {}).get("polybook", {})
-    cells = [_cell(c) for c in data["cells"] if isinstance(c, dict)]
-    return str(meta.get("source", "")), cells
 
 
 def merge_outputs(
-    cells: list[NbCell], executed: list[NbCell], file: str
-) -> tuple[list[NbCell], list[Problem]]:
+    cells: Sequence[Cell], executed: Sequence[Cell], file: str
+) -> tuple[list[Cell], list[Problem]]:
     """Attach the outputs of `executed` to the unchanged code cells of `cells`."""
-    by_id = {c.id: c for c in executed if c.kind == "code" and c.id}
-    by_source: dict[str, list[NbCell]] = {}
+    by_id = {c.id: c for c in executed if c.kind is CellKind.CODE}
+    by_source: dict[str, list[Cell]] = {}
     for c in executed:
-        if c.kind == "code":
+        if c.kind is CellKind.CODE:
             by_source.setdefault(c.source, []).append(c)
-    merged: list[NbCell] = []
+    merged: list[Cell] = []
     problems: list[Problem] = []
     for cell in cells:
-        if cell.kind != "code":
+        if cell.kind is not CellKind.CODE:
             merged.append(cell)
             continue
         found = by_id.get(cell.id)
@@ -143,23 +99,25 @@ class Inputs:
         rel = Path(page.lang) / framework / (page.docname + ".ipynb")
         return self.split / rel, self.executed / rel
 
-    def load(self, page: PageSource, framework: str) -> tuple[NbInput | None, list[Problem]]:
-        """The notebook of `page` for `framework` (None: the page has none)."""
+    def load(self, page: PageSource, framework: str) -> tuple[Notebook | None, list[Problem]]:
+        """The notebook of `page` for `framework` with executed outputs attached
+        (None: the page has none)."""
         split_path, executed_path = self.paths(page, framework)
         split = read_notebook(split_path)
         if split is None:
             return None, []
-        file, cells = split
-        file = file or page.file
+        file = split.file or page.file
         problems: list[Problem] = []
         executed = read_notebook(executed_path) if executed_path.is_file() else None
-        if executed is not None:
-            cells, problems = merge_outputs(cells, executed[1], file)
-        nb = NbInput(framework, file, tuple(cells), executed is not None)
-        return nb, problems
+        if executed is None:
+            return replace(split, file=file), problems
+        cells, problems = merge_outputs(split.cells, executed.cells, file)
+        return replace(split, file=file, cells=tuple(cells)), problems
 
 
-def site_pages(book: Book, lang: str) -> list[PageSource]:
+def site_pages(
+    book: Book, lang: str, read: Callable[[str, str], Page] | None = None
+) -> list[PageSource]:
     """The pages of `lang`'s site in book order.
 
     Every page of the language, plus the pages of the source language that the
@@ -177,7 +135,7 @@ def site_pages(book: Book, lang: str) -> list[PageSource]:
         if not rel.endswith("index.md"):
             tocs[rel] = []
             continue
-        parsed = book.read(page.lang, rel)
+        parsed = (read or book.read)(page.lang, rel)
         tocs[rel] = page_toc_targets(rel, parsed)
     order = book_order(tocs)
     reached = set(order)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from polybook.diagnostics import Diagnostic
+from polybook.source.elements import Blank, Element
 
 ALL = "all"
 
@@ -66,6 +67,8 @@ class TextBlock:
     tab: frozenset[str] | None = None
     # line of the `:begin_tab:` marker of that region (its identity)
     region: int | None = None
+    # the parsed structure of the text (lines line..end_line, contiguous)
+    elements: tuple[Element, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,7 @@ class TocBlock:
     text: str  # the whole fence, as written
     options: tuple[tuple[str, str], ...]
     entries: tuple[TocEntry, ...]
+    elements: tuple[Element, ...] = ()  # the fence as an element
 
 
 Block = CodeCell | TextBlock | TocBlock
@@ -115,18 +119,20 @@ class Label:
     title: str = ""
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Page:
+    """One parsed page: immutable; the parser's diagnostics come with it."""
+
     lang: str
     path: str  # posix path relative to the language root, e.g. chapter_cnn/lenet.md
     file: str  # path shown in diagnostics, relative to the book root
-    blocks: list[Block] = field(default_factory=list)
-    roles: list[Role] = field(default_factory=list)
-    labels: list[Label] = field(default_factory=list)
+    blocks: tuple[Block, ...] = ()
+    roles: tuple[Role, ...] = ()
+    labels: tuple[Label, ...] = ()
     title: str | None = None
     required_libs: tuple[str, ...] = ()
     interact_line: int | None = None  # the `%load_ext d2lbook.tab` cell, dropped on split
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    diagnostics: tuple[Diagnostic, ...] = ()
 
     @property
     def code_cells(self) -> list[CodeCell]:
@@ -135,6 +141,16 @@ class Page:
     @property
     def tocs(self) -> list[TocBlock]:
         return [b for b in self.blocks if isinstance(b, TocBlock)]
+
+    def elements_at(self, lines: frozenset[int] | set[int]) -> list[Element]:
+        """The elements of the text blocks holding any of `lines`, in page order."""
+        out: list[Element] = []
+        for block in self.blocks:
+            if isinstance(block, TextBlock | TocBlock) and any(
+                line in lines for line in range(block.line, block.end_line + 1)
+            ):
+                out.extend(e for e in block.elements if not isinstance(e, Blank) or e.line in lines)
+        return out
 
     @property
     def named_frameworks(self) -> frozenset[str]:

@@ -7,12 +7,13 @@ handling has dialect-specific rules that a CommonMark parser would get wrong).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from polybook.diagnostics import Code, Diagnostic
-from polybook.source import markers
+from polybook.source import grammar, markers
+from polybook.source.blocks import parse_blocks
+from polybook.source.elements import Fence
 from polybook.source.model import (
     CodeCell,
     Page,
@@ -21,12 +22,12 @@ from polybook.source.model import (
     TocBlock,
     TocEntry,
 )
-from polybook.source.prose import analyse_prose
+from polybook.source.prose import ProseFacts, element_facts, line_damage
 from polybook.source.text import decode
 
-_FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-_BEGIN_TAB = re.compile(r"^:begin_tab:`(?P<names>[^`]*)`\s*$")
-_END_TAB = re.compile(r"^:end_tab:\s*$")
+_FENCE = grammar.FENCE
+_BEGIN_TAB = grammar.BEGIN_TAB
+_END_TAB = grammar.END_TAB
 
 
 @dataclass(slots=True)
@@ -171,10 +172,20 @@ def _toc(fence: _Fence, lines: list[str]) -> TocBlock:
     return TocBlock(fence.start + 1, fence.end + 1, text, tuple(options), tuple(entries))
 
 
+@dataclass(slots=True)
+class _State:
+    """What the parse of one page gathers before the Page is built."""
+
+    file: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    interact_line: int | None = None
+    required_libs: tuple[str, ...] = ()
+
+
 def _code_cell(
     fence: _Fence,
     lines: list[str],
-    page: Page,
+    state: _State,
     known: Collection[str],
 ) -> CodeCell | None:
     info = fence.attrs
@@ -182,16 +193,16 @@ def _code_cell(
     first = next((k for k in body if lines[k].strip()), None)
     marker = None
     if first is not None:
-        marker = markers.parse_marker(lines[first], first + 1, page.file, known, page.diagnostics)
+        marker = markers.parse_marker(lines[first], first + 1, state.file, known, state.diagnostics)
     kept: list[int] = []
     for k in body:
         if marker is not None and k == first:
             continue
         if marker is not None and markers.is_marker_line(lines[k]):
-            page.diagnostics.append(
+            state.diagnostics.append(
                 Diagnostic.make(
                     Code.STALE_MARKER,
-                    page.file,
+                    state.file,
                     k + 1,
                     f"stale tab marker {lines[k].strip()!r} inside a cell is ignored and dropped; "
                     f"the cell's marker is on line {marker.line}",
@@ -206,8 +217,8 @@ def _code_cell(
         kept.pop()
     source = "\n".join(lines[k] for k in kept)
     if markers.is_interact_cell(source):
-        page.interact_line = fence.start + 1
-        page.required_libs = markers.required_libs(source)
+        state.interact_line = fence.start + 1
+        state.required_libs = markers.required_libs(source)
         return None
     return CodeCell(
         line=fence.start + 1,
@@ -222,15 +233,25 @@ def _code_cell(
     )
 
 
+def _fence_element(fence: _Fence, lines: list[str]) -> Fence:
+    match = _FENCE.match(lines[fence.start])
+    indent = match.group("indent") if match else ""
+    mark = match.group("fence") if match else "```"
+    info = match.group("info") if match else ""
+    body = tuple((lines[k], k + 1) for k in range(fence.start + 1, min(fence.end, len(lines))))
+    close = min(fence.end, len(lines) - 1) + 1
+    return Fence(indent, mark, info, body, fence.start + 1, close)
+
+
 def parse_page(data: bytes, *, lang: str, path: str, file: str, known: Collection[str]) -> Page:
     """Parse one page. Never raises on damaged input: problems become diagnostics."""
-    page = Page(lang=lang, path=path, file=file)
-    text = decode(data, file, page.diagnostics)
+    state = _State(file)
+    text = decode(data, file, state.diagnostics)
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    fences, outside = _scan_fences(lines, file, page.diagnostics)
-    region, marker_lines = _regions(lines, outside, file, page.diagnostics)
+    fences, outside = _scan_fences(lines, file, state.diagnostics)
+    region, marker_lines = _regions(lines, outside, file, state.diagnostics)
 
     blocks: list[CodeCell | TextBlock | TocBlock] = []
     run: list[int] = []
@@ -242,14 +263,17 @@ def parse_page(data: bytes, *, lang: str, path: str, file: str, known: Collectio
     def flush() -> None:
         if run:
             tab, marker = in_region(run[0])
+            raw = [lines[k] for k in run]
+            numbers = [k + 1 for k in run]
             blocks.append(
                 TextBlock(
                     TextKind.PROSE,
-                    "\n".join(lines[k] for k in run),
+                    "\n".join(raw),
                     run[0] + 1,
                     run[-1] + 1,
                     tab,
                     marker,
+                    parse_blocks(raw, numbers),
                 )
             )
             run.clear()
@@ -271,11 +295,12 @@ def parse_page(data: bytes, *, lang: str, path: str, file: str, known: Collectio
         flush()
         kind = fence.info.split(None, 1)[0] if fence.info else ""
         if fence.attrs.is_input:
-            cell = _code_cell(fence, lines, page, known)
+            cell = _code_cell(fence, lines, state, known)
             if cell is not None:
                 blocks.append(cell)
         elif kind == "toc":
-            blocks.append(_toc(fence, lines))
+            toc = _toc(fence, lines)
+            blocks.append(replace(toc, elements=(_fence_element(fence, lines),)))
         else:
             text_kind = TextKind.EVAL_RST if kind == "eval_rst" else TextKind.LISTING
             end = min(fence.end, len(lines) - 1)
@@ -288,16 +313,20 @@ def parse_page(data: bytes, *, lang: str, path: str, file: str, known: Collectio
                     end + 1,
                     tab,
                     marker,
+                    (_fence_element(fence, lines),),
                 )
             )
         i = fence.end + 1
     flush()
-    page.blocks = blocks
-    analyse_prose(page, lines, outside, marker_lines)
-    for cell in page.code_cells:
+    facts = ProseFacts(diagnostics=state.diagnostics)
+    for block in blocks:
+        if isinstance(block, TextBlock) and block.kind is TextKind.PROSE:
+            element_facts(block.elements, file, facts)
+    line_damage(lines, [k for k in outside if k not in marker_lines], file, facts)
+    for cell in (b for b in blocks if isinstance(b, CodeCell)):
         if "\t" in cell.source:
             offset = next(n for n, ln in enumerate(cell.source.split("\n")) if "\t" in ln)
-            page.diagnostics.append(
+            facts.diagnostics.append(
                 Diagnostic.make(
                     Code.TAB_CHARACTER,
                     file,
@@ -305,4 +334,15 @@ def parse_page(data: bytes, *, lang: str, path: str, file: str, known: Collectio
                     "TAB character in code; use spaces",
                 )
             )
-    return page
+    return Page(
+        lang=lang,
+        path=path,
+        file=file,
+        blocks=tuple(blocks),
+        roles=tuple(sorted(facts.roles, key=lambda r: r.line)),
+        labels=tuple(sorted(facts.labels, key=lambda label: label.line)),
+        title=facts.title,
+        required_libs=state.required_libs,
+        interact_line=state.interact_line,
+        diagnostics=tuple(facts.diagnostics),
+    )
