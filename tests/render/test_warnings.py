@@ -49,18 +49,16 @@ def test_classify() -> None:
     assert code("Unknown directive type: 'x'", "myst.directive_unknown")[0] is Code.RENDER_WARNING
 
 
-def test_locator_maps_and_refines_to_the_line_naming_the_target(tmp_path: Path) -> None:
-    page = tmp_path / "chapters" / "en" / "p.md"
-    page.parent.mkdir(parents=True)
-    page.write_text("# T\n\nFirst line of a paragraph\nthat cites :numref:`sec_gone` here.\n")
-    locator = Locator({"p": ("chapters/en/p.md", [1, 3, 4])}, tmp_path)
+def test_locator_maps_every_generated_line_to_its_book_line() -> None:
+    locator = Locator({"p": ("chapters/en/p.md", [1, 3, 4])})
     # Sphinx reports virtual line v as v + 1 (see warnings._MYST_OFFSET)
-    assert locator.locate("p", 3, None) == ("chapters/en/p.md", 3)
-    assert locator.locate("p", 3, "sec_gone") == ("chapters/en/p.md", 4)
-    assert locator.locate("p", 99, None) == ("chapters/en/p.md", 4)
+    assert locator.locate("p", 3) == ("chapters/en/p.md", 3)
+    assert locator.locate("p", 4) == ("chapters/en/p.md", 4)
+    assert locator.locate("p", 99) == ("chapters/en/p.md", 4)
+    assert locator.locate("other", 7) == ("other", 7)
     warnings = [
-        SphinxWarning("p", 3, "WARNING", "undefined label: 'sec_gone'", "ref.numref"),
-        SphinxWarning("p", 3, "WARNING", "undefined label: 'sec_gone'", "ref.numref"),
+        SphinxWarning("p", 4, "WARNING", "undefined label: 'sec_gone'", "ref.numref"),
+        SphinxWarning("p", 4, "WARNING", "undefined label: 'sec_gone'", "ref.numref"),
     ]
     diagnostics = to_diagnostics(warnings, locator, "en", "jax")
     assert [(d.file, d.line, d.message) for d in diagnostics] == [

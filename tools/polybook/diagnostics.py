@@ -55,6 +55,7 @@ class Code(Enum):
     HEADING_SPACING = ("PB170", Severity.WARNING, "heading-spacing")
     BROKEN_IMAGE = ("PB171", Severity.WARNING, "broken-image")
     TABLE_ROW_PIPE = ("PB172", Severity.WARNING, "table-row-pipe")
+    MISSING_IMAGE = ("PB173", Severity.ERROR, "missing-image")
     # translations
     MISSING_TRANSLATION = ("PB180", Severity.INFO, "missing-translation")
     # the generated library (#@save)

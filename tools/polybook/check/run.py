@@ -81,6 +81,19 @@ def _bibliography(book: Book) -> tuple[dict[str, int] | None, list[Diagnostic]]:
         ]
 
 
+def _images(book: Book, lang: str, page: Page) -> list[Diagnostic]:
+    """Images the page shows that are not files of the book."""
+    out: list[Diagnostic] = []
+    for path, line in page.images:
+        if "://" not in path and book.find_image(lang, page.path, path) is None:
+            out.append(
+                Diagnostic.make(
+                    Code.MISSING_IMAGE, page.file, line, f"image {path!r} not found", target=path
+                )
+            )
+    return out
+
+
 def _translation_status(book: Book, lang: str, present: set[str]) -> list[Diagnostic]:
     source = book.config.source_language
     if lang == source:
@@ -110,6 +123,7 @@ def check_book(book: Book, lang: str) -> list[Diagnostic]:
         split = split_page(page, ordered)
         diagnostics.extend(page.diagnostics)
         diagnostics.extend(split.diagnostics)
+        diagnostics.extend(_images(book, lang, page))
         versions: dict[int, dict[str, Cell]] = {}
         for fw, nb in split.notebooks.items():
             for cell in nb.code_cells:

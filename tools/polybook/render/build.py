@@ -170,7 +170,7 @@ def build_html(
     verbose: bool = False,
 ) -> RenderResult:
     """Build the HTML site of `lang` for one framework, or for all (tabbed) with site="all"."""
-    from polybook.render.sphinx_run import references, run_sphinx
+    from polybook.render.sphinx_run import run_sphinx
 
     clock = time.perf_counter()
     paths = SitePaths.of(book.root, lang, site)
@@ -199,7 +199,7 @@ def build_html(
         if tree.write(f"{page.docname}.ipynb", generated.notebook):
             result.rewritten.append(page.docname)
         positions[page.docname] = (generated.file, generated.positions)
-        refs[page.docname] = references(generated.notebook)
+        refs[page.docname] = pages.read(page.lang, page.rel).references
         texts.append(generated.notebook)
     result.pages = len(positions)
     if _needs_bibliography(texts):
@@ -247,7 +247,7 @@ def build_html(
         "write", run.written, parse(run.warnings.get("write", ""), paths.src), run.all_docs
     )
     cache.save(paths.warnings)
-    locator = Locator(read_positions(paths.positions), book.root)
+    locator = Locator(read_positions(paths.positions))
     result.diagnostics = _dedupe(
         pages.diagnostics + to_diagnostics([*cache.all(), *loose], locator, lang, site)
     )

@@ -9,7 +9,6 @@ a code cell edited since the execution shows without outputs (and is reported).
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -145,14 +144,5 @@ def site_pages(
 
 def resolve_image(book: Book, page: PageSource, path: str) -> tuple[str, Path] | None:
     """(path in the generated source tree, file) of an image a page references."""
-    if "://" in path or not path:
-        return None
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(page.rel), path))
-    while joined.startswith("../"):
-        joined = joined[3:]
-    roots = [book.lang_root(page.lang), book.root, book.lang_root(book.config.source_language)]
-    for root in roots:
-        candidate = root / joined
-        if candidate.is_file():
-            return "/" + joined, candidate
-    return None
+    found = book.find_image(page.lang, page.rel, path)
+    return None if found is None else ("/" + found[0], found[1])

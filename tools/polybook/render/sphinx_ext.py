@@ -168,6 +168,30 @@ def _register_citation_style(app: Sphinx, config: Config) -> None:
     )
 
 
+class InlineLines(SphinxTransform):
+    """Give every node inside a block of text its own line.
+
+    MyST gives inline nodes (references, citations, images, math) the line of
+    the paragraph, title or caption that holds them. A node's own line is that
+    line plus the line breaks of the text before it in the block: in generated
+    pages every line maps to one book line, so a warning about a reference on
+    the third line of a list item is placed on that line, not the item's first.
+    """
+
+    default_priority = 100
+
+    def apply(self, **kwargs: Any) -> None:
+        for block in self.document.findall(nodes.TextElement):
+            if block.line is None or isinstance(block.parent, nodes.TextElement):
+                continue
+            base, breaks = block.line, 0
+            for node in block.findall(include_self=False):
+                if isinstance(node, nodes.Text):
+                    breaks += node.astext().count("\n")
+                elif isinstance(node, nodes.Element) and node.line in (None, base):
+                    node.line = base + breaks
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("polybook_lang", "en", "html", str)
     app.add_config_value("polybook_site", "", "html", str)
@@ -176,6 +200,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("polybook_words", {}, "html", dict)
     app.add_config_value("polybook_outputs", "", "env", str)
     app.add_transform(FrameworkTabs)
+    app.add_transform(InlineLines)
     app.connect("config-inited", _register_citation_style)
     app.connect("html-page-context", _switchers)
     app.connect("builder-inited", _output_folder, priority=900)

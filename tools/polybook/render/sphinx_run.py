@@ -11,7 +11,6 @@ phase touched, so that warnings of untouched pages can be kept.
 from __future__ import annotations
 
 import io
-import re
 import sys
 import time
 from collections.abc import Mapping, Set
@@ -19,13 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from polybook.render.project import SitePaths
-
-_REFERENCE = re.compile(r"\{(?:numref|ref|eq)\}`(?:[^`<]*<)?(?P<target>[^`>]+)>?`")
-
-
-def references(text: str) -> set[str]:
-    """The labels a generated page refers to."""
-    return {m.group("target").strip() for m in _REFERENCE.finditer(text)}
 
 
 class _PhaseStream(io.StringIO):

@@ -28,7 +28,6 @@ _QUOTED = re.compile(r"""['"](?P<target>[^'"]+)['"]""")
 _IMAGE = re.compile(r"image file not readable: (?P<target>\S+)")
 _SUFFIXES = (".ipynb", ".md", ".rst")
 _MYST_OFFSET = 1
-_NEAR = 40  # lines after the mapped position where a named target is looked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,21 +121,12 @@ def classify(warning: SphinxWarning) -> tuple[Code, str | None]:
 class Locator:
     """Virtual lines of generated pages -> (book file, book line)."""
 
-    def __init__(self, positions: Mapping[str, tuple[str, Sequence[int]]], root: Path) -> None:
+    def __init__(self, positions: Mapping[str, tuple[str, Sequence[int]]]) -> None:
         self.positions = positions
-        self.root = root
-        self._lines: dict[str, list[str]] = {}
 
-    def source_lines(self, file: str) -> list[str]:
-        if file not in self._lines:
-            try:
-                text = (self.root / file).read_text("utf-8", errors="replace")
-            except OSError:
-                text = ""
-            self._lines[file] = text.split("\n")
-        return self._lines[file]
-
-    def locate(self, docname: str | None, line: int | None, target: str | None) -> tuple[str, int]:
+    def locate(self, docname: str | None, line: int | None) -> tuple[str, int]:
+        """The book position of a generated page's line (every generated line
+        has exactly one; `sphinx_ext.InlineLines` gives inline nodes theirs)."""
         if docname is None or docname not in self.positions:
             return (docname or "(site)", line or 0)
         file, lines = self.positions[docname]
@@ -146,13 +136,6 @@ class Locator:
             # MyST adds one more: virtual line v is reported as v + 1
             index = min(max((line or 2) - 1 - _MYST_OFFSET, 0), len(lines) - 1)
             src = lines[index]
-        if target and src:
-            # Sphinx may name a label by its node id: `sec_x` becomes `sec-x`
-            pattern = re.compile(re.escape(target).replace(r"\-", "[-_]"), re.IGNORECASE)
-            source = self.source_lines(file)
-            for k in range(max(src - 1, 0), min(src - 1 + _NEAR, len(source))):
-                if pattern.search(source[k]):
-                    return file, k + 1
         return file, src
 
 
@@ -163,7 +146,7 @@ def to_diagnostics(
     out: list[Diagnostic] = []
     for warning in warnings:
         code, target = classify(warning)
-        file, line = locator.locate(warning.docname, warning.line, target)
+        file, line = locator.locate(warning.docname, warning.line)
         key = (code.id, file, line, target or warning.message)
         if key in seen:
             continue

@@ -56,6 +56,24 @@ class Book:
             found.append(name)
         return sorted(found)
 
+    def find_image(self, lang: str, rel: str, path: str) -> tuple[str, Path] | None:
+        """(path relative to the book's image roots, file) of an image that page
+        `rel` of `lang` shows as `path`; None when it is not a file of the book.
+
+        Looked up in the language's tree, the book root, then the source language.
+        """
+        if "://" in path or not path:
+            return None
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path))
+        while joined.startswith("../"):
+            joined = joined[3:]
+        roots = [self.lang_root(lang), self.root, self.lang_root(self.config.source_language)]
+        for root in roots:
+            candidate = root / joined
+            if candidate.is_file():
+                return joined, candidate
+        return None
+
     def read(self, lang: str, rel: str) -> Page:
         data = (self.lang_root(lang) / rel).read_bytes()
         known = self.config.frameworks_for(lang)

@@ -7,10 +7,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from polybook.diagnostics import Code, Diagnostic
+from polybook.source import grammar
 from polybook.source.model import ALL, Marker, Syntax
 
-# `%%tab a, b` / `#@tab a,b`, optionally commented out as `# %%tab a`.
-_MARKER = re.compile(r"^(?P<comment>#\s*)?(?P<kind>%%tab|#@tab)(?P<rest>(?:\s.*)?)$")
+_MARKER = grammar.TAB_MARKER
 _INTERACT = "%load_ext d2lbook.tab"
 _REQUIRED = re.compile(r"""#\s*required_libs\s*\((?P<args>.*)\)""")
 _STRING = re.compile(r"""(["'])(.*?)\1""")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from polybook.diagnostics import Diagnostic
-from polybook.source.elements import Blank, Element
+from polybook.source.elements import Blank, Element, Figure, TokenKind, inlines
 
 ALL = "all"
 
@@ -98,9 +98,13 @@ class Role:
 
     @property
     def targets(self) -> tuple[str, ...]:
+        """Citation keys, or the one label a reference points to (`title <x>` -> x)."""
         if self.kind in ("cite", "citet", "citep"):
             return tuple(k.strip() for k in self.content.split(",") if k.strip())
-        return (self.content.strip(),)
+        content = self.content.strip()
+        if content.endswith(">") and "<" in content:
+            return (content[content.rindex("<") + 1 : -1].strip(),)
+        return (content,)
 
 
 class LabelKind(StrEnum):
@@ -141,6 +145,28 @@ class Page:
     @property
     def tocs(self) -> list[TocBlock]:
         return [b for b in self.blocks if isinstance(b, TocBlock)]
+
+    @property
+    def references(self) -> set[str]:
+        """The labels the page's `:numref:`/`:ref:`/`:eqref:` roles point to."""
+        kinds = ("numref", "ref", "eqref")
+        return {t for role in self.roles if role.kind in kinds for t in role.targets}
+
+    @property
+    def images(self) -> list[tuple[str, int]]:
+        """(path as written, book line) of every image the prose shows."""
+        found: list[tuple[str, int]] = []
+        for block in self.blocks:
+            if not isinstance(block, TextBlock):
+                continue
+            for element in block.elements:
+                if isinstance(element, Figure):
+                    found.append((element.src, element.line))
+                for content in inlines(element):
+                    found.extend(
+                        (t.value, t.line) for t in content.tokens if t.kind is TokenKind.IMAGE
+                    )
+        return found
 
     def elements_at(self, lines: frozenset[int] | set[int]) -> list[Element]:
         """The elements of the text blocks holding any of `lines`, in page order."""
