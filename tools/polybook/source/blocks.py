@@ -96,25 +96,31 @@ class _Scanner:
         if not stripped:
             self.add(Blank(self.lines[i]))
             return i + 1
-        if stripped.startswith("$$") or _SLIDE_EQUATION.match(text):
+        first = stripped[0]
+        if "$$" in stripped and (stripped.startswith("$$") or _SLIDE_EQUATION.match(text)):
             end = self.display_math(i)
             if end is not None:
                 return end
-        heading = grammar.HEADING.match(text) if stripped.startswith("#") else None
-        if (
-            heading is not None
-            and len(heading.group("lead")) <= 3
-            and heading.group("title").strip()
-            and (heading.group("space") or not heading.group("title").startswith("#"))
+        if first == "#":
+            heading = grammar.HEADING.match(text)
+            if (
+                heading is not None
+                and len(heading.group("lead")) <= 3
+                and heading.group("title").strip()
+                and (heading.group("space") or not heading.group("title").startswith("#"))
+            ):
+                return self.heading(i, heading)
+        if first == "!":
+            image = grammar.IMAGE_LINE.match(text)
+            if image is not None:
+                return self.figure(i, image)
+        if first == ":":
+            role = self.role_line(i, "label", "eqlabel", "width", "height", "bibliography")
+            if role is not None:
+                return self.role(i, role)
+        if (first == ":" and grammar.CAPTION.match(stripped)) or (
+            "|" in text and self.is_table_start(i)
         ):
-            return self.heading(i, heading)
-        image = grammar.IMAGE_LINE.match(text)
-        if image is not None:
-            return self.figure(i, image)
-        role = self.role_line(i, "label", "eqlabel", "width", "height", "bibliography")
-        if role is not None:
-            return self.role(i, role)
-        if grammar.CAPTION.match(stripped) or self.is_table_start(i):
             end = self.table(i)
             if end is not None:
                 return end

@@ -167,4 +167,6 @@ class _Scanner:
 def tokenize(raw: Sequence[str], lines: Sequence[int]) -> Inline:
     """The tokens of consecutive source lines `raw` (book lines `lines`)."""
     text = "\n".join(raw)
+    if _SPECIAL.search(text) is None:  # plain text: one token
+        return Inline((Token(TokenKind.TEXT, text, lines[0]),), tuple(lines), tuple(raw))
     return Inline(tuple(_Scanner(text, lines).run()), tuple(lines), tuple(raw))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from polybook.diagnostics import Diagnostic
-from polybook.source.elements import Blank, Element, Figure, TokenKind, inlines
+from polybook.source.elements import Blank, Element, Fence, Figure, TokenKind, inlines
 
 ALL = "all"
 
@@ -57,7 +58,7 @@ class CodeCell:
         return self.body_line + index
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TextBlock:
     kind: TextKind
     text: str
@@ -67,8 +68,23 @@ class TextBlock:
     tab: frozenset[str] | None = None
     # line of the `:begin_tab:` marker of that region (its identity)
     region: int | None = None
-    # the parsed structure of the text (lines line..end_line, contiguous)
-    elements: tuple[Element, ...] = ()
+    # a listing or eval_rst block as an element
+    fence: Fence | None = None
+
+    @cached_property
+    def elements(self) -> tuple[Element, ...]:
+        """The parsed structure of the text (its lines are line..end_line).
+
+        Prose is parsed into elements on first use: the split stage needs only
+        the page's structure, check and render need the prose too.
+        """
+        if self.fence is not None:
+            return (self.fence,)
+        if self.kind is not TextKind.PROSE:
+            return ()
+        from polybook.source.blocks import parse_blocks
+
+        return parse_blocks(self.text.split("\n"), range(self.line, self.end_line + 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,20 +139,56 @@ class Label:
     title: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
+class ProseFacts:
+    """What the prose of a page says: roles, labels, its title, its damage."""
+
+    roles: tuple[Role, ...] = ()
+    labels: tuple[Label, ...] = ()
+    title: str | None = None
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True)
 class Page:
-    """One parsed page: immutable; the parser's diagnostics come with it."""
+    """One parsed page, immutable; the parser's diagnostics come with it.
+
+    `structure` holds the diagnostics of the page's structure (encoding,
+    fences, markers, regions, code); the prose (roles, labels, title and
+    their damage) is analysed on first use of `roles`, `labels`, `title` or
+    `diagnostics`.
+    """
 
     lang: str
     path: str  # posix path relative to the language root, e.g. chapter_cnn/lenet.md
     file: str  # path shown in diagnostics, relative to the book root
     blocks: tuple[Block, ...] = ()
-    roles: tuple[Role, ...] = ()
-    labels: tuple[Label, ...] = ()
-    title: str | None = None
     required_libs: tuple[str, ...] = ()
     interact_line: int | None = None  # the `%load_ext d2lbook.tab` cell, dropped on split
-    diagnostics: tuple[Diagnostic, ...] = ()
+    structure: tuple[Diagnostic, ...] = ()
+
+    @cached_property
+    def prose(self) -> ProseFacts:
+        from polybook.source.prose import analyse
+
+        return analyse(self.blocks, self.file)
+
+    @property
+    def roles(self) -> tuple[Role, ...]:
+        return self.prose.roles
+
+    @property
+    def labels(self) -> tuple[Label, ...]:
+        return self.prose.labels
+
+    @property
+    def title(self) -> str | None:
+        return self.prose.title
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """Every diagnostic of the page (structure and prose), in line order."""
+        return tuple(sorted(self.structure + self.prose.diagnostics, key=lambda d: d.line))
 
     @property
     def code_cells(self) -> list[CodeCell]:

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 
 from polybook.diagnostics import Code, Diagnostic
 from polybook.source import grammar, markers
-from polybook.source.blocks import parse_blocks
 from polybook.source.elements import Fence
 from polybook.source.model import (
     CodeCell,
@@ -22,8 +21,7 @@ from polybook.source.model import (
     TocBlock,
     TocEntry,
 )
-from polybook.source.prose import ProseFacts, element_facts, line_damage
-from polybook.source.text import decode
+from polybook.source.text import decode, find_mojibake, has_mojibake_candidate
 
 _FENCE = grammar.FENCE
 _BEGIN_TAB = grammar.BEGIN_TAB
@@ -264,17 +262,8 @@ def parse_page(data: bytes, *, lang: str, path: str, file: str, known: Collectio
         if run:
             tab, marker = in_region(run[0])
             raw = [lines[k] for k in run]
-            numbers = [k + 1 for k in run]
             blocks.append(
-                TextBlock(
-                    TextKind.PROSE,
-                    "\n".join(raw),
-                    run[0] + 1,
-                    run[-1] + 1,
-                    tab,
-                    marker,
-                    parse_blocks(raw, numbers),
-                )
+                TextBlock(TextKind.PROSE, "\n".join(raw), run[0] + 1, run[-1] + 1, tab, marker)
             )
             run.clear()
 
@@ -313,20 +302,26 @@ def parse_page(data: bytes, *, lang: str, path: str, file: str, known: Collectio
                     end + 1,
                     tab,
                     marker,
-                    (_fence_element(fence, lines),),
+                    _fence_element(fence, lines),
                 )
             )
         i = fence.end + 1
     flush()
-    facts = ProseFacts(diagnostics=state.diagnostics)
-    for block in blocks:
-        if isinstance(block, TextBlock) and block.kind is TextKind.PROSE:
-            element_facts(block.elements, file, facts)
-    line_damage(lines, [k for k in outside if k not in marker_lines], file, facts)
+    if has_mojibake_candidate(text):
+        for idx, line in enumerate(lines):
+            for damaged, fixed in find_mojibake(line):
+                state.diagnostics.append(
+                    Diagnostic.make(
+                        Code.MOJIBAKE,
+                        file,
+                        idx + 1,
+                        f"double-encoded UTF-8 {damaged!r} (meant {fixed!r})",
+                    )
+                )
     for cell in (b for b in blocks if isinstance(b, CodeCell)):
         if "\t" in cell.source:
             offset = next(n for n, ln in enumerate(cell.source.split("\n")) if "\t" in ln)
-            facts.diagnostics.append(
+            state.diagnostics.append(
                 Diagnostic.make(
                     Code.TAB_CHARACTER,
                     file,
@@ -339,10 +334,7 @@ def parse_page(data: bytes, *, lang: str, path: str, file: str, known: Collectio
         path=path,
         file=file,
         blocks=tuple(blocks),
-        roles=tuple(sorted(facts.roles, key=lambda r: r.line)),
-        labels=tuple(sorted(facts.labels, key=lambda label: label.line)),
-        title=facts.title,
         required_libs=state.required_libs,
         interact_line=state.interact_line,
-        diagnostics=tuple(facts.diagnostics),
+        structure=tuple(state.diagnostics),
     )

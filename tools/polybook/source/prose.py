@@ -25,12 +25,19 @@ from polybook.source.elements import (
     TokenKind,
     inlines,
 )
-from polybook.source.model import Label, LabelKind, Role
-from polybook.source.text import find_mojibake, has_mojibake_candidate
+from polybook.source.model import (
+    Block,
+    Label,
+    LabelKind,
+    ProseFacts,
+    Role,
+    TextBlock,
+    TextKind,
+)
 
 
 @dataclass(slots=True)
-class ProseFacts:
+class _Facts:
     roles: list[Role] = field(default_factory=list)
     labels: list[Label] = field(default_factory=list)
     title: str | None = None
@@ -41,7 +48,7 @@ def _token_role(token: Token) -> Role:
     return Role(token.role, token.value, token.line)
 
 
-def _inline_facts(content: Inline, file: str, in_heading: bool, facts: ProseFacts) -> None:
+def _inline_facts(content: Inline, file: str, in_heading: bool, facts: _Facts) -> None:
     for token in content.tokens:
         if token.kind is TokenKind.BAD_ROLE:
             facts.diagnostics.append(
@@ -88,12 +95,12 @@ def _inline_facts(content: Inline, file: str, in_heading: bool, facts: ProseFact
             facts.labels.append(Label(token.value, kind, token.line))
 
 
-def _label(facts: ProseFacts, kind: LabelKind, name: str, line: int, title: str = "") -> None:
+def _label(facts: _Facts, kind: LabelKind, name: str, line: int, title: str = "") -> None:
     facts.roles.append(Role("eqlabel" if kind is LabelKind.EQUATION else "label", name, line))
     facts.labels.append(Label(name, kind, line, title))
 
 
-def element_facts(elements: Iterable[Element], file: str, facts: ProseFacts) -> None:
+def element_facts(elements: Iterable[Element], file: str, facts: _Facts) -> None:
     """Roles and labels of parsed elements, and their role damage."""
     for element in elements:
         for content in inlines(element):
@@ -125,25 +132,28 @@ def element_facts(elements: Iterable[Element], file: str, facts: ProseFacts) -> 
             _label(facts, LabelKind.OTHER, element.target.name, element.target.line)
 
 
-def line_damage(lines: Sequence[str], prose: Sequence[int], file: str, facts: ProseFacts) -> None:
-    """Damage found line by line in the prose lines (0-based indices `prose`)."""
-    if has_mojibake_candidate("\n".join(lines)):
-        for idx, line in enumerate(lines):
-            for damaged, fixed in find_mojibake(line):
-                facts.diagnostics.append(
-                    Diagnostic.make(
-                        Code.MOJIBAKE,
-                        file,
-                        idx + 1,
-                        f"double-encoded UTF-8 {damaged!r} (meant {fixed!r})",
-                    )
-                )
+def analyse(blocks: Iterable[Block], file: str) -> ProseFacts:
+    """Roles, labels, title and prose damage of a page's blocks."""
+    facts = _Facts()
+    prose = [b for b in blocks if isinstance(b, TextBlock) and b.kind is TextKind.PROSE]
+    for block in prose:
+        element_facts(block.elements, file, facts)
+    lines = [(line, n) for b in prose for n, line in enumerate(b.text.split("\n"), b.line)]
+    line_damage(lines, file, facts)
+    return ProseFacts(
+        roles=tuple(sorted(facts.roles, key=lambda r: r.line)),
+        labels=tuple(sorted(facts.labels, key=lambda label: label.line)),
+        title=facts.title,
+        diagnostics=tuple(facts.diagnostics),
+    )
+
+
+def line_damage(lines: Sequence[tuple[str, int]], file: str, facts: _Facts) -> None:
+    """Damage found line by line in the prose lines ((text, book line), in order)."""
     in_math = False
     in_table = False
-    for i in prose:
-        line = lines[i]
+    for line, lineno in lines:
         stripped = line.strip()
-        lineno = i + 1
         if not stripped:
             in_table = False
             continue

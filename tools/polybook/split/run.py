@@ -203,7 +203,7 @@ def _work(
     specs = {fw: kernelspec(book, fw) for fw in ordered}
     split = split_page(page, ordered, rule, book_aliases(book, rewrite), specs)
     texts = {fw: nb.to_json() for fw, nb in split.notebooks.items()}
-    return rel, texts, [*page.diagnostics, *split.diagnostics]
+    return rel, texts, [*page.structure, *split.diagnostics]
 
 
 def _remove(out: Path, outputs: list[str]) -> list[Path]:
