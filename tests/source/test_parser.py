@@ -166,10 +166,33 @@ def test_begin_tab_regions() -> None:
     assert page.diagnostics == ()
 
 
-def test_unclosed_begin_tab_ends_with_its_paragraph() -> None:
+def test_begin_tab_left_open_ends_at_the_next_heading() -> None:
     page = parse_text(
         "intro\n:begin_tab:`jax`\nonly jax\nstill jax\n\n## Next section\nfor everyone\n"
     )
+    prose = [(b.line, b.tab) for b in page.blocks if isinstance(b, TextBlock)]
+    assert prose == [(1, None), (3, frozenset({"jax"})), (6, None)]
+    assert codes(page) == [("PB130", 2)]
+    assert "before the heading at line 6" in page.diagnostics[0].message
+
+
+def test_begin_tab_left_open_ends_at_a_code_cell_not_at_the_next_begin_tab() -> None:
+    page = parse_text(
+        ":begin_tab:`pytorch`\ntorch words\n\n```{.python .input}\nx = 1\n```\n\n"
+        "shared words\n\n:begin_tab:`jax`\njax words\n:end_tab:\n"
+    )
+    prose = [(b.line, b.text.strip(), b.tab) for b in page.blocks if isinstance(b, TextBlock)]
+    assert prose == [
+        (2, "torch words", frozenset({"pytorch"})),
+        (7, "shared words", None),
+        (11, "jax words", frozenset({"jax"})),
+    ]
+    assert codes(page) == [("PB130", 1)]
+    assert "before the code cell at line 4" in page.diagnostics[0].message
+
+
+def test_begin_tab_left_open_at_the_end_of_the_page_ends_with_its_paragraph() -> None:
+    page = parse_text("intro\n:begin_tab:`jax`\nonly jax\nstill jax\n\nfor everyone\n")
     prose = [(b.line, b.tab) for b in page.blocks if isinstance(b, TextBlock)]
     assert prose == [(1, None), (3, frozenset({"jax"})), (5, None)]
     assert codes(page) == [("PB130", 2)]

@@ -93,19 +93,46 @@ def _tab_names(raw: str) -> frozenset[str]:
     return frozenset(n.strip() for n in raw.split(",") if n.strip())
 
 
+def _is_heading(line: str) -> bool:
+    if not line.lstrip().startswith("#"):
+        return False
+    match = grammar.HEADING.match(line)
+    return match is not None and bool(match.group("title").strip())
+
+
 def _regions(
-    lines: list[str], outside: list[int], file: str, diagnostics: list[Diagnostic]
+    lines: list[str],
+    outside: list[int],
+    code_starts: set[int],
+    file: str,
+    diagnostics: list[Diagnostic],
 ) -> tuple[dict[int, tuple[int, frozenset[str]]], set[int]]:
     """Map each line index inside a `:begin_tab:` region to (its marker line, frameworks).
 
-    Returns the map and the set of marker line indices (dropped from the text).
+    A region is prose: one still open at a heading or a code cell ends there
+    (PB130). Returns the map and the set of marker line indices (dropped from
+    the text).
     """
     starts: list[tuple[int, frozenset[str]]] = []  # (begin index, names)
     spans: list[tuple[int, int, frozenset[str]]] = []  # [begin, end) of regions
     marker_lines: set[int] = set()
     open_begin: tuple[int, frozenset[str]] | None = None
-    for i in outside:
+    for i in sorted({*outside, *code_starts}):
         stripped = lines[i].strip()
+        if open_begin is not None and (i in code_starts or _is_heading(lines[i])):
+            what = "code cell" if i in code_starts else "heading"
+            diagnostics.append(
+                Diagnostic.make(
+                    Code.UNCLOSED_BEGIN_TAB,
+                    file,
+                    open_begin[0] + 1,
+                    f":begin_tab: for {', '.join(sorted(open_begin[1]))} is not closed before "
+                    f"the {what} at line {i + 1}; the region ends there",
+                )
+            )
+            spans.append((open_begin[0], i, open_begin[1]))
+            open_begin = None
+            continue
         if not stripped.startswith(":"):
             continue
         begin = _BEGIN_TAB.match(stripped)
@@ -249,7 +276,8 @@ def parse_page(data: bytes, *, lang: str, path: str, file: str, known: Collectio
     if lines and lines[-1] == "":
         lines.pop()
     fences, outside = _scan_fences(lines, file, state.diagnostics)
-    region, marker_lines = _regions(lines, outside, file, state.diagnostics)
+    code_starts = {f.start for f in fences if f.attrs.is_input}
+    region, marker_lines = _regions(lines, outside, code_starts, file, state.diagnostics)
 
     blocks: list[CodeCell | TextBlock | TocBlock] = []
     run: list[int] = []
