@@ -100,6 +100,30 @@ def test_book_level_diagnostics(tmp_path: Path) -> None:
     ]
 
 
+def test_references_to_the_wrong_kind_of_label(tmp_path: Path) -> None:
+    book = _book(
+        tmp_path,
+        {
+            "index.md": "# Book\n:label:`sec_book`\n\n```toc\n:maxdepth: 2\n\nch/a\n```\n",
+            "ch/a.md": (
+                "# A\n:label:`sec_a`\n\n$$x = 1$$\n:eqlabel:`eq_one`\n\n"
+                "Right: :eqref:`eq_one`, :numref:`sec_a`.\n"
+                "Wrong: :numref:`eq_one` and :eqref:`sec_book`.\n"
+            ),
+        },
+    )
+    got = [(d.code, d.file, d.line, d.target) for d in check_book(book, "en")]
+    assert got == [
+        ("PB156", "chapters/en/ch/a.md", 8, "sec_book"),
+        ("PB156", "chapters/en/ch/a.md", 8, "eq_one"),
+    ]
+    messages = [d.message for d in check_book(book, "en")]
+    assert messages[1].startswith(":numref:`eq_one` points to the equation label defined at ")
+    assert messages[0].startswith(
+        ":eqref:`sec_book` points to the section label defined at chapters/en/index.md:2"
+    )
+
+
 def test_code_validity_per_framework(tmp_path: Path) -> None:
     book = _book(
         tmp_path,

@@ -312,3 +312,32 @@ def test_crlf_and_bom() -> None:
     (cell,) = page.code_cells
     assert isinstance(cell, CodeCell) and cell.source == "x = 1"
     assert page.title == "T"
+
+
+def test_targets_with_plus_and_keys_with_star_are_valid() -> None:
+    page = parse_text(
+        "$$x_{t+1}$$\n:eqlabel:`eq_sgd-xt+1-xstar`\n\n"
+        "See :eqref:`eq_sgd-xt+1-xstar` and :cite:`He.Zhang.Ren.ea.2016*1`.\n"
+    )
+    assert page.diagnostics == ()
+    assert [(r.kind, r.targets) for r in page.roles if r.kind in ("eqref", "cite")] == [
+        ("eqref", ("eq_sgd-xt+1-xstar",)),
+        ("cite", ("He.Zhang.Ren.ea.2016*1",)),
+    ]
+    assert [(lb.name, lb.kind) for lb in page.labels] == [("eq_sgd-xt+1-xstar", LabelKind.EQUATION)]
+
+
+def test_a_label_survives_slide_marks_around_its_equation() -> None:
+    page = parse_text("Text.\n\n(**$$y = Wx + b.$$**)\n:eqlabel:`eq_slide`\n")
+    assert [(lb.name, lb.kind, lb.line) for lb in page.labels] == [
+        ("eq_slide", LabelKind.EQUATION, 4)
+    ]
+
+
+def test_pandoc_table_caption_names_the_table() -> None:
+    page = parse_text(
+        ": Sizes of the layers\n\n| a | b |\n|---|---|\n| 1 | 2 |\n:label:`tab_sizes`\n"
+    )
+    assert [(lb.name, lb.kind, lb.title) for lb in page.labels] == [
+        ("tab_sizes", LabelKind.TABLE, "Sizes of the layers")
+    ]

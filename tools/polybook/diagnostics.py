@@ -47,6 +47,7 @@ class Code(Enum):
     MISSING_CITATION = ("PB152", Severity.ERROR, "missing-citation")
     TOC_MISSING_PAGE = ("PB153", Severity.ERROR, "toc-missing-page")
     BIB_UNREADABLE = ("PB155", Severity.ERROR, "bib-unreadable")
+    REFERENCE_KIND = ("PB156", Severity.ERROR, "reference-kind")
     # python code after the split
     CODE_SYNTAX = ("PB160", Severity.ERROR, "code-syntax")
     TAB_SELECTED_OUTSIDE_IF = ("PB161", Severity.ERROR, "tab-selected-outside-if")

@@ -8,7 +8,7 @@ from polybook.check.bib import bib_keys
 from polybook.check.code import check_cell
 from polybook.diagnostics import Code, Diagnostic, sort_key
 from polybook.source.book import Book, toc_diagnostics
-from polybook.source.model import Label, Page
+from polybook.source.model import Label, LabelKind, Page
 from polybook.split.model import Cell
 from polybook.split.run import split_page
 
@@ -37,6 +37,20 @@ def _labels(pages: list[Page]) -> tuple[dict[str, tuple[Page, Label]], list[Diag
     return defined, out
 
 
+def _kind_mismatch(role: str, found: tuple[Page, Label] | None) -> str | None:
+    """What a reference wrongly points to: an equation for :numref:/:ref:, anything
+    else for :eqref: (None when the kinds fit or the label is unknown)."""
+    if found is None:
+        return None
+    label = found[1]
+    is_equation = label.kind is LabelKind.EQUATION
+    if role == "eqref" and not is_equation:
+        return f"the {label.kind.value} label defined at {found[0].file}:{label.line}"
+    if role != "eqref" and is_equation:
+        return f"the equation label defined at {found[0].file}:{label.line}"
+    return None
+
+
 def _references(
     pages: list[Page], labels: dict[str, tuple[Page, Label]], keys: dict[str, int] | None
 ) -> list[Diagnostic]:
@@ -45,6 +59,22 @@ def _references(
         for role in page.roles:
             if role.kind in _REF_ROLES:
                 for target in role.targets:
+                    kind = _kind_mismatch(role.kind, labels.get(target))
+                    if kind is not None:
+                        out.append(
+                            Diagnostic.make(
+                                Code.REFERENCE_KIND,
+                                page.file,
+                                role.line,
+                                f":{role.kind}:`{target}` points to {kind}; "
+                                + (
+                                    "use :numref: or :ref:"
+                                    if role.kind == "eqref"
+                                    else "use :eqref: for equations"
+                                ),
+                                target=target,
+                            )
+                        )
                     if target not in labels:
                         out.append(
                             Diagnostic.make(
