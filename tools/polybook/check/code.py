@@ -17,16 +17,23 @@ def check_cell(page: Page, block: CodeCell, versions: Mapping[str, Cell]) -> lis
     Positions go through each version's line map (`Cell.book_line`).
     """
     found: dict[tuple[str, int, str], list[str]] = {}
+    parsed: dict[str, ast.Module | SyntaxError] = {}  # frameworks often share a cell's code
     for framework, cell in versions.items():
         text = cell.source
         if text.startswith("%%") and not text.startswith("%%tab"):
             continue  # a cell magic (e.g. %%bash): not Python
-        try:
-            tree = ast.parse(neutralise(text))
-        except SyntaxError as exc:
-            line = cell.book_line((exc.lineno or 1) - 1)
-            key = (Code.CODE_SYNTAX.id, line, exc.msg)
+        if text not in parsed:
+            try:
+                parsed[text] = ast.parse(neutralise(text))
+            except SyntaxError as exc:
+                parsed[text] = exc
+        tree = parsed[text]
+        if isinstance(tree, SyntaxError):
+            line = cell.book_line((tree.lineno or 1) - 1)
+            key = (Code.CODE_SYNTAX.id, line, tree.msg)
             found.setdefault(key, []).append(framework)
+            continue
+        if "tab.selected" not in text:
             continue
         for node in ast.walk(tree):
             if (
