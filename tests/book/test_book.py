@@ -108,7 +108,8 @@ def test_translations_reuse_the_english_outputs(
         counts = _counts(report)
         assert counts.get("failed", 0) == 0
         english_keys = _keys(english[framework])
-        shared, own = [], []
+        shared: list[str] = []
+        own: list[str] = []
         for page, key in _keys(report).items():
             (shared if key == english_keys[page] else own).append(page)
             if key == english_keys[page]:
