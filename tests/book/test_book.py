@@ -24,6 +24,9 @@ from polybook.execute.keys import semantic_source
 from tests.conftest import REPO, require
 from tests.render.htmlparse import Page
 
+# slow: the whole book in the four real framework environments, then `make html`
+pytestmark = pytest.mark.slow
+
 FRAMEWORKS = ("pytorch", "mxnet", "jax", "tensorflow")
 POLYBOOK = [sys.executable, "-m", "polybook", "--book", str(REPO)]
 REPORTS = REPO / "_build" / "test-reports"

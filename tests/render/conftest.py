@@ -46,14 +46,14 @@ def _png(width: int = 4, height: int = 4) -> str:
 PNG = _png()
 
 
-def find_or_install_mathjax() -> Path | None:
+def find_or_install_mathjax(install: bool = True) -> Path | None:
     """MathJax from POLYBOOK_MATHJAX or _build/tools (what `make mathjax` installs);
-    installed there with npm when missing and npm is at hand."""
+    with `install`, installed there with npm when missing and npm is at hand."""
     env = os.environ.get("POLYBOOK_MATHJAX")
     if env:
         return find_mathjax(Path(env))
     found = find_mathjax(REPO / DEFAULT_MATHJAX)
-    if found is None and shutil.which("npm"):
+    if found is None and install and shutil.which("npm"):
         prefix = REPO / "_build" / "tools"
         prefix.mkdir(parents=True, exist_ok=True)
         subprocess.run(
@@ -70,8 +70,11 @@ def find_or_install_mathjax() -> Path | None:
 
 
 @pytest.fixture(scope="session")
-def mathjax() -> Path | None:
-    return find_or_install_mathjax()
+def mathjax(request: pytest.FixtureRequest) -> Path | None:
+    """Installed only for a session that runs slow tests (the browser test needs
+    MathJax); `-m "not slow"` (make test-fast) uses it when present, never installs it."""
+    slow = any(item.get_closest_marker("slow") for item in request.session.items)
+    return find_or_install_mathjax(install=slow)
 
 
 def copy_minibook(dest: Path) -> Book:
