@@ -1,6 +1,7 @@
 # polybook — build the book and test the toolchain.
 #   make html LANG=id FRAMEWORK=jax     build one language / framework
 #   make test                           set up the toolchain, lint, type-check, run the tests
+#   make test-fast                      lint, type-check, the tests not marked slow (no environments)
 #
 # `LANG` doubles as the POSIX locale variable, and make exports a command-line
 # override of it to every command it starts. The book language is therefore
@@ -21,7 +22,7 @@ BIN := $(VENV)/bin
 POLYBOOK := $(BIN)/polybook
 PYTEST_ARGS ?=
 
-.PHONY: all venv test test-prereqs system-deps lint typecheck unit split check lib lib-check bench clean html info
+.PHONY: all venv test test-fast test-prereqs system-deps lint typecheck unit split check lib lib-check bench clean html info
 
 all: html
 
@@ -59,6 +60,12 @@ unit: venv
 # missing one fails the run instead of skipping tests.
 test: lint typecheck lib-check test-prereqs
 	POLYBOOK_STRICT_TESTS=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The quick loop (under two minutes): the tests not marked `slow`, which need
+# no framework environment, MathJax or chromium (slow: real kernels, the whole
+# book, the browser, Dask; `pytest -m slow --collect-only` lists them).
+test-fast: lint typecheck
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 # What the tests need beyond Python packages: every framework environment,
 # MathJax (npm) for offline math, and Debian's chromium for the browser test.

@@ -25,6 +25,7 @@ from pathlib import Path
 from polybook.cli import main
 from polybook.execute.cache import Cache, Entry
 from polybook.execute.envs import resolve_env
+from polybook.execute.model import CellOutputs
 from polybook.execute.run import ExecuteOptions, plan_items
 from polybook.execute.testenv import make_tiny_env
 from polybook.source.book import Book
@@ -126,14 +127,14 @@ def bench_cached(tmp: Path, envs: Path, pages: int) -> None:
     envmap = {fw: resolve_env(fw, envs) for fw in FRAMEWORKS}
     items = plan_items(book, options, envmap, cache, 0)
     for item in items:
-        cells = [
+        outputs: list[CellOutputs] = [
             {
                 "outputs": [{"output_type": "stream", "name": "stdout", "text": f"{i}\n"}],
                 "execution_count": i + 1,
             }
             for i in range(item.code_count)
         ]
-        cache.store(Entry(item.key, item.framework, item.page, "en", 1.0, cells))
+        cache.store(Entry(item.key, item.framework, item.page, "en", 1.0, outputs))
     args = ("--framework", "all")
     status, materialize = run(root, envs, *args)
     assert status == 0, status
@@ -173,7 +174,7 @@ def bench_jobs(tmp: Path, envs: Path, notebooks: int, n: int) -> None:
     base.mkdir(parents=True)
     for i in range(notebooks):
         (base / f"nb{i}.md").write_text(page(f"NB {i}", [f"# {i}\n" + WORK.format(n=n)]))
-    timings = {}
+    timings: dict[int, float] = {}
     for jobs in (1, 2, 1, 2):  # best of two, interleaved
         shutil.rmtree(root / "_build", ignore_errors=True)
         status, seconds = run(root, envs, "--jobs", str(jobs))

@@ -24,6 +24,9 @@ from polybook.execute.keys import semantic_source
 from tests.conftest import REPO, require
 from tests.render.htmlparse import Page
 
+# slow: the whole book in the four real framework environments, then `make html`
+pytestmark = pytest.mark.slow
+
 FRAMEWORKS = ("pytorch", "mxnet", "jax", "tensorflow")
 POLYBOOK = [sys.executable, "-m", "polybook", "--book", str(REPO)]
 REPORTS = REPO / "_build" / "test-reports"
@@ -108,7 +111,8 @@ def test_translations_reuse_the_english_outputs(
         counts = _counts(report)
         assert counts.get("failed", 0) == 0
         english_keys = _keys(english[framework])
-        shared, own = [], []
+        shared: list[str] = []
+        own: list[str] = []
         for page, key in _keys(report).items():
             (shared if key == english_keys[page] else own).append(page)
             if key == english_keys[page]:

@@ -159,6 +159,19 @@ def outputs_text(nb: Any) -> str:
     return "".join(parts)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that starts kernels must be marked slow: `make test-fast`
+    (`-m "not slow"`) starts none."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if "tiny_envs" in getattr(item, "fixturenames", ())
+        and item.get_closest_marker("slow") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError(f"tests that start kernels need @pytest.mark.slow: {unmarked}")
+
+
 @pytest.fixture(scope="session")
 def tiny_envs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("envs")

@@ -11,6 +11,9 @@ import pytest
 
 from tests.execute.conftest import TinyBook, outputs_text, page
 
+# slow: a local Dask cluster (worker processes) running real kernels
+pytestmark = pytest.mark.slow
+
 LIB = "def twice(x):\n    return 2 * x\n"
 
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from tests.execute.conftest import TinyBook, markdown_text, outputs_text, page
+
+# slow: `polybook execute` end to end: every test starts real Jupyter kernels
+pytestmark = pytest.mark.slow
 
 SHARED = "%%tab pytorch, jax\nprint('sum', 1 + 2)"
 

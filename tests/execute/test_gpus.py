@@ -76,6 +76,7 @@ def test_local_scheduler_never_shares_a_gpu() -> None:
     assert pool.free == 4
 
 
+@pytest.mark.slow  # real Jupyter kernels
 def test_kernels_get_their_own_cuda_visible_devices(
     book: TinyBook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -109,6 +110,7 @@ def test_kernels_get_their_own_cuda_visible_devices(
                 assert not set(filter(None, d1.split(","))) & set(filter(None, d2.split(",")))
 
 
+@pytest.mark.slow  # real Jupyter kernels
 def test_requests_are_clamped_and_cpu_only_runs_everything(
     book: TinyBook, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import require
 from tests.execute.conftest import TinyBook, outputs_text, page
+
+# slow: kernels of the real framework environments (`make env`)
+pytestmark = pytest.mark.slow
 
 REPO_ENVS = Path(__file__).resolve().parents[2] / "_envs"
 

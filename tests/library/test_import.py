@@ -52,7 +52,7 @@ def _stub_torch() -> types.ModuleType:
 def stubs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     torch = _stub_torch()
     monkeypatch.setitem(sys.modules, "torch", torch)
-    monkeypatch.setitem(sys.modules, "torch.nn", torch.nn)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "torch.nn", torch.nn)
     monkeypatch.setitem(sys.modules, "numpy", types.ModuleType("numpy"))
     d2l = types.ModuleType("d2l")
     d2l.__path__ = []  # a package

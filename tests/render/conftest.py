@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from polybook.render.build import DEFAULT_MATHJAX, RenderResult, build_html
-from polybook.render.project import find_mathjax
+from polybook.render.project import MATHJAX_FILES, find_mathjax
 from polybook.source.book import Book
 from polybook.split.run import split_book
 
@@ -46,14 +46,14 @@ def _png(width: int = 4, height: int = 4) -> str:
 PNG = _png()
 
 
-def find_or_install_mathjax() -> Path | None:
+def find_or_install_mathjax(install: bool = True) -> Path | None:
     """MathJax from POLYBOOK_MATHJAX or _build/tools (what `make mathjax` installs);
-    installed there with npm when missing and npm is at hand."""
+    with `install`, installed there with npm when missing and npm is at hand."""
     env = os.environ.get("POLYBOOK_MATHJAX")
     if env:
         return find_mathjax(Path(env))
     found = find_mathjax(REPO / DEFAULT_MATHJAX)
-    if found is None and shutil.which("npm"):
+    if found is None and install and shutil.which("npm"):
         prefix = REPO / "_build" / "tools"
         prefix.mkdir(parents=True, exist_ok=True)
         subprocess.run(
@@ -70,8 +70,21 @@ def find_or_install_mathjax() -> Path | None:
 
 
 @pytest.fixture(scope="session")
-def mathjax() -> Path | None:
-    return find_or_install_mathjax()
+def mathjax(request: pytest.FixtureRequest) -> Path | None:
+    """Installed only for a session that runs slow tests (the browser test needs
+    MathJax); `-m "not slow"` (make test-fast) uses it when present, never installs it."""
+    slow = any(item.get_closest_marker("slow") for item in request.session.items)
+    return find_or_install_mathjax(install=slow)
+
+
+def stand_in_mathjax(root: Path) -> Path:
+    """A MathJax 3 `es5` folder of empty scripts: the site links and ships it like
+    the real one, but typesets nothing (only the browser test needs real MathJax)."""
+    es5 = root / "es5"
+    for rel in MATHJAX_FILES:
+        (es5 / rel).parent.mkdir(parents=True, exist_ok=True)
+        (es5 / rel).write_text("/* MathJax stand-in for the tests */\n", encoding="utf-8")
+    return es5
 
 
 def copy_minibook(dest: Path) -> Book:
@@ -114,8 +127,11 @@ class Sites:
 
 @pytest.fixture(scope="session")
 def sites(tmp_path_factory: pytest.TempPathFactory, mathjax: Path | None) -> Sites:
-    """en/pytorch, en/all and id/pytorch of the mini book (with MathJax when available)."""
+    """en/pytorch, en/all and id/pytorch of the mini book (with MathJax when available,
+    else with a stand-in: the tests without a browser need no real MathJax)."""
     book = copy_minibook(tmp_path_factory.mktemp("render") / "minibook")
+    if mathjax is None:
+        mathjax = stand_in_mathjax(tmp_path_factory.mktemp("mathjax"))
     split_book(book, "en", book.root / "_build" / "split" / "en")
     write_executed(book, "en", "pytorch", "chap/first.ipynb")
     write_executed(book, "en", "jax", "chap/first.ipynb")

@@ -14,6 +14,9 @@ import pytest
 from tests.conftest import require
 from tests.render.conftest import REPO, Sites
 
+# slow: a real browser (chromium driven by Playwright) with MathJax
+pytestmark = pytest.mark.slow
+
 CHROMIUM = Path(os.environ.get("POLYBOOK_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = REPO / "_build" / "render-tests"
 CHECKED_JAX = """() => Array.from(document.querySelectorAll(

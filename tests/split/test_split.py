@@ -47,7 +47,7 @@ def test_seed_notebooks_match_golden_files(
             golden.parent.mkdir(parents=True, exist_ok=True)
             golden.write_text(text, encoding="utf-8")
         assert text == golden.read_text(encoding="utf-8"), f"{number}/{fw} differs from golden"
-        nbformat.validate(nbformat.reads(text, as_version=4))
+        nbformat.validate(nbformat.reads(text, as_version=4))  # type: ignore[no-untyped-call]
 
 
 def test_new_syntax_default_is_first_configured_framework(seed_book: Book) -> None:
