@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 from polybook.cli import main
-from polybook.execute.testenv import make_tiny_env
 from tests.execute.conftest import TinyBook, outputs_text, page
+from tests.execute.tinyenv import make_tiny_env
 
 LIBRARY = """\
 import math

@@ -11,7 +11,6 @@ import pytest
 from polybook.config.model import ExecuteConfig, PageExecuteConfig
 from polybook.execute.cache import Cache, Entry
 from polybook.execute.envs import env_fingerprint, kernel_environ
-from polybook.execute.errors import CellTimeout, KernelDied, NotebookFailed, error_for
 from polybook.execute.libdeps import BODY, WHOLE, analyze, load_index, used_names
 from polybook.execute.model import (
     ExecuteSummary,
@@ -176,14 +175,6 @@ def test_reports() -> None:
     assert root.get("tests") == "3" and root.get("failures") == "1"
     xml = ET.tostring(root, encoding="unicode")
     assert "chapters/en/a.md:7: error [en/pytorch] cell-timeout" in xml
-
-
-def test_typed_errors() -> None:
-    failure = Failure(FailureKind.KERNEL_DIED, "the kernel died", "chapters/en/a.md", 3)
-    err = error_for(failure, "en", "jax")
-    assert isinstance(err, KernelDied) and isinstance(err, NotebookFailed)
-    assert "chapters/en/a.md:3" in str(err)
-    assert isinstance(error_for(Failure(FailureKind.CELL_TIMEOUT, "t")), CellTimeout)
 
 
 def test_progress_displays() -> None:
