@@ -10,7 +10,7 @@ import pytest
 from polybook.config import FrameworkConfig
 from polybook.source.book import Book
 from polybook.split.aliases import alias_table, library_aliases, mapping
-from polybook.split.rewrite import rewrite_aliases, rewrite_source
+from polybook.split.rewrite import rewrite_source
 from polybook.split.run import book_aliases, split_book, split_page
 from tests.conftest import parse_text
 from tests.library.util import D2LBOOK, copy_book
@@ -30,7 +30,7 @@ TORCH = FrameworkConfig(
 
 
 def rw(source: str) -> str:
-    return rewrite_aliases(source, TORCH)
+    return rewrite_source(source, alias_table(TORCH))[0]
 
 
 @pytest.mark.parametrize(

@@ -131,13 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_check)
 
     for name in STAGE_COMMANDS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not name.startswith(exc.name):
-                raise
-            continue  # that stage is not part of this build
-        module.register(sub)
+        importlib.import_module(name).register(sub)
     return parser
 
 

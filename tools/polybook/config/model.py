@@ -110,10 +110,6 @@ class BookConfig(_Strict):
                     raise ValueError(f"languages.{code}.frameworks names unknown framework {fw!r}")
         return self
 
-    @property
-    def default_framework(self) -> str:
-        return self.frameworks[0]
-
     def frameworks_for(self, lang: str) -> tuple[str, ...]:
         """The ordered framework list of one language (first = default tab)."""
         conf = self.languages.get(lang)

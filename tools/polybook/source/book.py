@@ -30,9 +30,6 @@ class Book:
             return self.root
         return self.root / self.config.chapters_dir / lang
 
-    def languages(self) -> list[str]:
-        return list(self.config.languages)
-
     def display(self, lang: str, rel: str) -> str:
         """Path of a page as shown in diagnostics: relative to the book root."""
         path = self.lang_root(lang) / rel
@@ -90,13 +87,6 @@ def book_order(targets: Mapping[str, Sequence[str]], root_page: str = "index.md"
         order.append(path)
         stack.extend(reversed(targets[path]))
     return order
-
-
-def toc_order(pages: dict[str, Page], root_page: str = "index.md") -> list[str]:
-    """Every page in book order: those the tocs reach, then the others, sorted."""
-    order = book_order({p: page_toc_targets(p, page) for p, page in pages.items()}, root_page)
-    reached = set(order)
-    return order + sorted(p for p in pages if p not in reached)
 
 
 def toc_diagnostics(pages: dict[str, Page], existing: set[str] | None = None) -> list[Diagnostic]:

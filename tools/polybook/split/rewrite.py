@@ -90,11 +90,6 @@ def rewrite_source(source: str, table: AliasTable) -> tuple[str, str | None]:
     return result, None
 
 
-def rewrite_aliases(source: str, framework: FrameworkConfig) -> str:
-    """`source` of one code cell with `framework`'s aliases rewritten."""
-    return rewrite_source(source, alias_table(framework))[0]
-
-
 def rewrite_notebook(notebook: Notebook, framework: FrameworkConfig) -> tuple[Notebook, list[int]]:
     """`notebook` with the aliases of its code cells rewritten (cell magics such
     as `%%bash` excepted), and the source lines of the cells left as they are
