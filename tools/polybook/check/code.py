@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from polybook.diagnostics import Code, Diagnostic
 from polybook.source.model import CodeCell, Page
-from polybook.split.ipython import neutralise
+from polybook.split.ipython import mask
 from polybook.split.model import Cell
 
 
@@ -22,7 +22,7 @@ def check_cell(page: Page, block: CodeCell, versions: Mapping[str, Cell]) -> lis
         if text.startswith("%%") and not text.startswith("%%tab"):
             continue  # a cell magic (e.g. %%bash): not Python
         try:
-            tree = ast.parse(neutralise(text))
+            tree = ast.parse(mask(text)[0])
         except SyntaxError as exc:
             line = cell.book_line((exc.lineno or 1) - 1)
             key = (Code.CODE_SYNTAX.id, line, exc.msg)

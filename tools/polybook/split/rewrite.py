@@ -6,7 +6,8 @@ rewrite works on the syntax tree (libcst), so `d2l.log` never matches the
 start of `d2l.logsumexp`, and string literals and comments stay as written.
 `reverse_alias` entries are regular expressions applied to the code outside
 string literals and comments. A cell is parsed only when it names an alias
-(parsing costs ~2 ms a cell).
+(parsing costs ~2 ms a cell); its IPython lines (`%time`, `!ls`, `files = !ls`)
+are masked for the parse (`split.ipython`) and put back as written.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import replace
 
 from polybook.config import FrameworkConfig
 from polybook.split.aliases import AliasTable, alias_table
+from polybook.split.ipython import mask, unmask
 from polybook.split.model import CellKind, Notebook
 
 _STRING_OR_COMMENT = re.compile(
@@ -26,7 +28,6 @@ _STRING_OR_COMMENT = re.compile(
     re.DOTALL,
 )
 _HOLE = re.compile("\x00(\\d+)\x00")
-_MAGIC = re.compile(r"^([ \t]*)[%!].*$", re.MULTILINE)
 _MENTIONS: dict[frozenset[str], re.Pattern[str]] = {}
 
 
@@ -70,24 +71,11 @@ def rewrite_source(source: str, table: AliasTable) -> tuple[str, str | None]:
         return source, None
     from polybook.split.cstalias import rewrite_tree
 
-    magics: list[str] = []
-
-    def hide_magic(match: re.Match[str]) -> str:
-        magics.append(match.group(0))
-        return f"{match.group(1)}# polybook-magic-{len(magics) - 1}"
-
-    hidden = _MAGIC.sub(hide_magic, source)
-    result = rewrite_tree(hidden, table)
+    masked, originals = mask(source)
+    result = rewrite_tree(masked, table)
     if result is None:
         return source, "the cell does not parse as Python"
-    if magics:
-        result = re.sub(
-            r"^[ \t]*# polybook-magic-(\d+)$",
-            lambda m: magics[int(m.group(1))],
-            result,
-            flags=re.MULTILINE,
-        )
-    return result, None
+    return unmask(result, originals), None
 
 
 def rewrite_notebook(notebook: Notebook, framework: FrameworkConfig) -> tuple[Notebook, list[int]]:
