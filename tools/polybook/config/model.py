@@ -73,8 +73,11 @@ class BookConfig(_Strict):
     source_language: str = "en"
     chapters_dir: str = "chapters"
     bibliography: str = "references.bib"
+    # The book's library: a package directory at the book root, and the name
+    # the book's code imports and uses (`from d2l import torch as d2l`, `d2l.foo`).
     library_dir: str = "d2l"
-    version_file: str = "d2l/__init__.py"
+    # The file `polybook lib` records the release in (default: <library_dir>/__init__.py).
+    version_file: str = ""
     # The ordered framework list: the first one is the default tab.
     frameworks: tuple[str, ...]
     framework: dict[str, FrameworkConfig]
@@ -93,6 +96,24 @@ class BookConfig(_Strict):
         if len(set(value)) != len(value):
             raise ValueError("a framework is listed twice")
         return value
+
+    @field_validator("library_dir")
+    @classmethod
+    def _library_is_a_package_name(cls, value: str) -> str:
+        if not value.isidentifier():
+            raise ValueError(
+                f"{value!r} is not a Python package name (the library is a directory "
+                "at the book root that code imports by that name)"
+            )
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_version_file(cls, data: object) -> object:
+        if isinstance(data, dict) and not data.get("version_file"):
+            library = data.get("library_dir", cls.model_fields["library_dir"].default)
+            return {**data, "version_file": f"{library}/__init__.py"}
+        return data
 
     @model_validator(mode="after")
     def _consistent(self) -> BookConfig:

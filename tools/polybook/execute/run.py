@@ -222,7 +222,7 @@ def plan_items(
     items: list[Item] = []
     for fw in options.frameworks:
         fingerprint = envs[fw].fingerprint()
-        library = load_index(library_file(book, fw), cache.root)
+        library = load_index(library_file(book, fw), book.config.library_dir, cache.root)
         for page, path in split_notebooks(split_dir, fw):
             if patterns and not any(fnmatch.fnmatchcase(page, p) for p in patterns):
                 continue

@@ -13,7 +13,9 @@ from polybook.diagnostics import Code, Diagnostic
 from polybook.source.model import Page
 from polybook.source.parser import parse_page
 
-_SKIP_DIRS = {"_build", ".git", ".venv", "_envs", "node_modules", "d2l", "tests", "tools"}
+# Top-level directories of a legacy book that hold no pages (with the library's
+# and the framework environments', which the configuration names).
+_SKIP_DIRS = {"_build", ".git", ".venv", "node_modules", "tests", "tools"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +43,11 @@ class Book:
         if not base.is_dir():
             return []
         found: list[str] = []
+        env_dir = Path(self.config.execute.env_dir).parts[:1]
+        skip = {*_SKIP_DIRS, self.config.library_dir, *env_dir}
         for path in base.rglob("*.md"):
             rel = path.relative_to(base)
-            if self.config.legacy_layout and rel.parts[0] in _SKIP_DIRS:
+            if self.config.legacy_layout and rel.parts[0] in skip:
                 continue
             if any(part.startswith(".") or part == "_build" for part in rel.parts):
                 continue

@@ -1,4 +1,5 @@
-"""Rewriting `d2l.xxx` aliases in notebook code into native calls.
+"""Rewriting `d2l.xxx` aliases in notebook code into native calls (`d2l`: the
+book's library, `BookConfig.library_dir`).
 
 Readers of a framework's page see what the alias stands for: `d2l.exp(x)`
 becomes `torch.exp(x)`, `d2l.numpy(t)` becomes `t.detach().numpy()`. The
@@ -15,8 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from polybook.config import FrameworkConfig
-from polybook.split.aliases import AliasTable, alias_table
+from polybook.split.aliases import AliasTable
 from polybook.split.ipython import mask, unmask
 from polybook.split.model import CellKind, Notebook
 
@@ -28,18 +28,19 @@ _STRING_OR_COMMENT = re.compile(
     re.DOTALL,
 )
 _HOLE = re.compile("\x00(\\d+)\x00")
-_MENTIONS: dict[frozenset[str], re.Pattern[str]] = {}
+_MENTIONS: dict[tuple[str, frozenset[str]], re.Pattern[str]] = {}
 
 
 def _mentions(table: AliasTable) -> re.Pattern[str] | None:
     names = table.names
     if not names:
         return None
-    pattern = _MENTIONS.get(names)
+    pattern = _MENTIONS.get((table.library, names))
     if pattern is None:
         alternatives = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
-        pattern = re.compile(rf"\bd2l\s*\.\s*(?:{alternatives})\b")
-        _MENTIONS[names] = pattern
+        library = re.escape(table.library)
+        pattern = re.compile(rf"\b{library}\s*\.\s*(?:{alternatives})\b")
+        _MENTIONS[table.library, names] = pattern
     return pattern
 
 
@@ -62,7 +63,7 @@ def _reverse(source: str, table: AliasTable) -> str:
 def rewrite_source(source: str, table: AliasTable) -> tuple[str, str | None]:
     """`source` with its aliases rewritten, and why the syntax-tree part was
     skipped (the cell does not parse), or None."""
-    if "d2l" not in source:
+    if table.library not in source:
         return source, None
     if table.reverse:
         source = _reverse(source, table)
@@ -78,11 +79,10 @@ def rewrite_source(source: str, table: AliasTable) -> tuple[str, str | None]:
     return unmask(result, originals), None
 
 
-def rewrite_notebook(notebook: Notebook, framework: FrameworkConfig) -> tuple[Notebook, list[int]]:
+def rewrite_notebook(notebook: Notebook, table: AliasTable) -> tuple[Notebook, list[int]]:
     """`notebook` with the aliases of its code cells rewritten (cell magics such
     as `%%bash` excepted), and the source lines of the cells left as they are
     because they do not parse."""
-    table = alias_table(framework)
     if table.empty:
         return notebook, []
     failed: list[int] = []
