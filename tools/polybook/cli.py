@@ -62,7 +62,7 @@ def cmd_split(book: Book, args: argparse.Namespace) -> int:
     from polybook.split.run import split_book
 
     lang = _lang(book, args.lang)
-    out = Path(args.out) if args.out else book.root / "_build" / "split" / lang
+    out = Path(args.out) if args.out else book.layout.split(lang)
     start = time.perf_counter()
     result = split_book(
         book,

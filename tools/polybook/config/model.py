@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from polybook.layout import DEFAULT_CACHE_DIR
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -59,7 +61,7 @@ class ExecuteConfig(_Strict):
     # where the framework environments live (`<env_dir>/<framework>/`)
     env_dir: str = "_envs"
     # the content-addressed cache of executed outputs
-    cache_dir: str = "_build/cache"
+    cache_dir: str = DEFAULT_CACHE_DIR
     # parallel notebooks of a local run (`--jobs` overrides)
     jobs: int = Field(default=1, ge=1)
     # per-page settings, matched in order; later tables override earlier ones

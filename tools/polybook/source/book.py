@@ -10,12 +10,13 @@ from pathlib import Path
 
 from polybook.config import BookConfig, load_config
 from polybook.diagnostics import Code, Diagnostic
+from polybook.layout import BUILD_DIR, BuildLayout
 from polybook.source.model import Page
 from polybook.source.parser import parse_page
 
 # Top-level directories of a legacy book that hold no pages (with the library's
 # and the framework environments', which the configuration names).
-_SKIP_DIRS = {"_build", ".git", ".venv", "node_modules", "tests", "tools"}
+_SKIP_DIRS = {BUILD_DIR, ".git", ".venv", "node_modules", "tests", "tools"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,11 @@ class Book:
     @classmethod
     def open(cls, root: Path) -> Book:
         return cls(root.resolve(), load_config(root))
+
+    @property
+    def layout(self) -> BuildLayout:
+        """Where the stages write the book's build outputs."""
+        return BuildLayout(self.root, self.config.execute.cache_dir)
 
     def lang_root(self, lang: str) -> Path:
         if self.config.legacy_layout:
@@ -49,7 +55,7 @@ class Book:
             rel = path.relative_to(base)
             if self.config.legacy_layout and rel.parts[0] in skip:
                 continue
-            if any(part.startswith(".") or part == "_build" for part in rel.parts):
+            if any(part.startswith(".") or part == BUILD_DIR for part in rel.parts):
                 continue
             name = rel.as_posix()
             if any(fnmatch.fnmatch(name, pattern) for pattern in self.config.exclusions):
