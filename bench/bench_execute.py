@@ -27,9 +27,11 @@ from polybook.execute.cache import Cache, Entry
 from polybook.execute.envs import resolve_env
 from polybook.execute.model import CellOutputs
 from polybook.execute.run import ExecuteOptions, plan_items
-from polybook.execute.testenv import make_tiny_env
 from polybook.source.book import Book
 from polybook.split.run import split_book
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.execute.tinyenv import make_tiny_env
 
 FRAMEWORKS = ("pytorch", "mxnet", "jax", "tensorflow")
 CONFIG = """\

@@ -24,7 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from polybook.render.build import DEFAULT_MATHJAX, RenderResult, build_html
+from polybook.layout import BuildLayout
+from polybook.render.build import RenderResult, build_html
 from polybook.source.book import Book
 
 REPO = Path(__file__).resolve().parents[1]
@@ -78,7 +79,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--book", type=Path, default=REPO, help="book root (default: this repo)")
     args = parser.parse_args()
-    mathjax = REPO / DEFAULT_MATHJAX
+    mathjax = BuildLayout(REPO).mathjax
     with tempfile.TemporaryDirectory() as tmp:
         book = copy_book(args.book, Path(tmp) / "book")
         lang, site = args.lang, args.framework

@@ -11,7 +11,6 @@ from polybook.check.run import check_book
 from polybook.cli import main
 from polybook.diagnostics import Severity
 from polybook.source.book import Book
-from polybook.split.ipython import neutralise
 from tests.conftest import FIXTURES
 
 
@@ -173,10 +172,6 @@ def test_tab_selected_outside_if_after_split(tmp_path: Path) -> None:
             "tab.selected(...) outside an if test cannot be resolved (pytorch, jax)",
         )
     ]
-
-
-def test_neutralise_keeps_line_numbers() -> None:
-    assert neutralise("%time x = 1\n  !ls\nout = %env\ny = 2") == "pass\n  pass\npass\ny = 2"
 
 
 def test_check_cli_json_and_exit_status(

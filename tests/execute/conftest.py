@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from polybook.cli import main
-from polybook.execute.testenv import make_tiny_env
+from tests.execute.tinyenv import make_tiny_env
 
 CONFIG = """\
 [book]

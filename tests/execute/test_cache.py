@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from polybook.cli import main
-from polybook.execute.testenv import make_tiny_env
 from tests.execute.conftest import TinyBook, outputs_text, page
+from tests.execute.tinyenv import make_tiny_env
 
 # slow: `polybook execute` end to end: real Jupyter kernels, concurrent runs, Ctrl-C
 pytestmark = pytest.mark.slow

@@ -11,7 +11,6 @@ import pytest
 from polybook.config.model import ExecuteConfig, PageExecuteConfig
 from polybook.execute.cache import Cache, Entry
 from polybook.execute.envs import env_fingerprint, kernel_environ
-from polybook.execute.errors import CellTimeout, KernelDied, NotebookFailed, error_for
 from polybook.execute.libdeps import BODY, WHOLE, analyze, load_index, used_names
 from polybook.execute.model import (
     ExecuteSummary,
@@ -51,7 +50,7 @@ print("module body")
 
 
 def test_closure_follows_names_and_d2l_attributes() -> None:
-    index = analyze(LIB)
+    index = analyze(LIB, "d2l")
     assert set(index.closure({"a"})) == {"a", BODY}
     assert set(index.closure({"C"})) == {"C", "b", "a", "d2l", BODY}
     assert set(index.closure({"ones"})) == {"ones", "torch", BODY}
@@ -61,34 +60,34 @@ def test_closure_follows_names_and_d2l_attributes() -> None:
 
 
 def test_formatting_and_comments_do_not_change_hashes() -> None:
-    index = analyze(LIB)
-    reformatted = analyze(LIB.replace("return 1", "return 1  # one").replace("\n\n\n", "\n"))
+    index = analyze(LIB, "d2l")
+    reformatted = analyze(LIB.replace("return 1", "return 1  # one").replace("\n\n\n", "\n"), "d2l")
     assert index.closure({"C"}) == reformatted.closure({"C"})
-    changed = analyze(LIB.replace("return 1", "return 2"))
+    changed = analyze(LIB.replace("return 1", "return 2"), "d2l")
     assert changed.closure({"b"})["a"] != index.closure({"b"})["a"]
     assert changed.closure({"ones"}) == index.closure({"ones"})
 
 
 def test_used_names() -> None:
     code = "from d2l import torch as d2l\nnet = d2l.LeNet()\nd2l . plot(x)\n"
-    assert used_names(code) == {"LeNet", "plot"}
-    assert used_names("from d2l.torch import train, plot as p\n") == {"train", "plot"}
-    assert used_names("from d2l import torch as d2l\nf(d2l)\n") is None
-    assert used_names("import d2l.torch as d2l\nd2l.x\n") == {"x"}
-    assert used_names("print(1)") == set()
+    assert used_names(code, "d2l") == {"LeNet", "plot"}
+    assert used_names("from d2l.torch import train, plot as p\n", "d2l") == {"train", "plot"}
+    assert used_names("from d2l import torch as d2l\nf(d2l)\n", "d2l") is None
+    assert used_names("import d2l.torch as d2l\nd2l.x\n", "d2l") == {"x"}
+    assert used_names("print(1)", "d2l") == set()
 
 
 def test_library_index_is_memoised(tmp_path: Path) -> None:
     lib = tmp_path / "torch.py"
     lib.write_text(LIB)
-    first = load_index(lib, tmp_path / "cache")
+    first = load_index(lib, "d2l", tmp_path / "cache")
     assert list((tmp_path / "cache" / "lib").glob("*.json"))
-    assert load_index(lib, tmp_path / "cache") == first
-    assert load_index(tmp_path / "missing.py").closure({"a"}) == {}
+    assert load_index(lib, "d2l", tmp_path / "cache") == first
+    assert load_index(tmp_path / "missing.py", "d2l").closure({"a"}) == {}
     broken = tmp_path / "broken.py"
     broken.write_text("def (:\n")
-    assert load_index(broken).closure({"anything"}) == {}
-    assert load_index(broken).closure(None) != {}
+    assert load_index(broken, "d2l").closure({"anything"}) == {}
+    assert load_index(broken, "d2l").closure(None) != {}
 
 
 def test_page_settings_merge_in_order() -> None:
@@ -176,14 +175,6 @@ def test_reports() -> None:
     assert root.get("tests") == "3" and root.get("failures") == "1"
     xml = ET.tostring(root, encoding="unicode")
     assert "chapters/en/a.md:7: error [en/pytorch] cell-timeout" in xml
-
-
-def test_typed_errors() -> None:
-    failure = Failure(FailureKind.KERNEL_DIED, "the kernel died", "chapters/en/a.md", 3)
-    err = error_for(failure, "en", "jax")
-    assert isinstance(err, KernelDied) and isinstance(err, NotebookFailed)
-    assert "chapters/en/a.md:3" in str(err)
-    assert isinstance(error_for(Failure(FailureKind.CELL_TIMEOUT, "t")), CellTimeout)
 
 
 def test_progress_displays() -> None:

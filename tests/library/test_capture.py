@@ -116,13 +116,13 @@ def test_textual_select_like_the_old_toolchain() -> None:
         "    if tab.selected('mxnet', 'jax'):\n        a = 2\n\n"
         "    return a\n"
     )
-    lines, origin = textual_select(src, "pytorch")
+    lines, origin = textual_select(src, "pytorch", "d2l")
     # the blank line after an unselected branch goes with it
     assert lines == ["def f():", "    a = 1", "    return a", ""]
     assert origin == [0, 2, 6, 7]
-    assert textual_select(src, "jax")[0] == ["def f():", "    a = 2", "", "    return a", ""]
+    assert textual_select(src, "jax", "d2l")[0] == ["def f():", "    a = 2", "", "    return a", ""]
     old = "if d2l.USE_MXNET:\n    x = 1\nif d2l.USE_PYTORCH:\n    x = 2\n"
-    assert textual_select(old, "pytorch")[0] == ["x = 2", ""]
+    assert textual_select(old, "pytorch", "d2l")[0] == ["x = 2", ""]
 
 
 @pytest.mark.parametrize(
@@ -177,7 +177,7 @@ ADD_G = "@d2l.add_to_class(C)\ndef g(self):\n    return 3"
 
 
 def test_compat_assembly_appends_methods_and_keeps_duplicates() -> None:
-    chunks, diagnostics = assemble(_blocks(CLASS, ADD_F, ADD_G), Mode.COMPAT)
+    chunks, diagnostics = assemble(_blocks(CLASS, ADD_F, ADD_G), Mode.COMPAT, "d2l")
     assert chunks == [
         "class C:\n    def f(self):\n        return 1\n\n"
         "    def f(self):\n    \n        return 2\n\n    def g(self):\n        return 3"
@@ -186,7 +186,7 @@ def test_compat_assembly_appends_methods_and_keeps_duplicates() -> None:
 
 
 def test_clean_assembly_replaces_a_redefined_method_in_place() -> None:
-    chunks, diagnostics = assemble(_blocks(CLASS, ADD_G, ADD_F), Mode.CLEAN)
+    chunks, diagnostics = assemble(_blocks(CLASS, ADD_G, ADD_F), Mode.CLEAN, "d2l")
     assert chunks == [
         "class C:\n    def f(self):\n\n        return 2\n\n    def g(self):\n        return 3"
     ]
@@ -196,20 +196,20 @@ def test_clean_assembly_replaces_a_redefined_method_in_place() -> None:
 def test_methods_go_to_the_latest_definition_of_a_class() -> None:
     later = "class C:\n    x = 2"
     for mode in Mode:
-        chunks, _ = assemble(_blocks(CLASS, later, ADD_G), mode)
+        chunks, _ = assemble(_blocks(CLASS, later, ADD_G), mode, "d2l")
         assert chunks[0] == CLASS
         assert chunks[1].startswith(later) and "def g(self)" in chunks[1]
 
 
 def test_method_for_an_unknown_class_is_kept_and_reported() -> None:
-    chunks, diagnostics = assemble(_blocks(ADD_G), Mode.COMPAT)
+    chunks, diagnostics = assemble(_blocks(ADD_G), Mode.COMPAT, "d2l")
     assert chunks == [ADD_G]
     assert [(d.code, d.severity.value) for d in diagnostics] == [("PB193", "error")]
 
 
 def test_clean_merges_methods_saved_with_their_class_into_its_body() -> None:
     block = CLASS + "\n\n" + ADD_G + "\n\nx = 1"
-    compat, _ = assemble(_blocks(block), Mode.COMPAT)
+    compat, _ = assemble(_blocks(block), Mode.COMPAT, "d2l")
     assert compat == [block]
-    clean, _ = assemble(_blocks(block), Mode.CLEAN)
+    clean, _ = assemble(_blocks(block), Mode.CLEAN, "d2l")
     assert clean == [CLASS + "\n\n    def g(self):\n        return 3", "x = 1"]

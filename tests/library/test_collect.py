@@ -15,7 +15,7 @@ ORDERED = ("pytorch", "mxnet", "tensorflow", "jax")
 
 
 def collect(text: str, mode: Mode = Mode.COMPAT) -> dict[str, list[SavedBlock]]:
-    collector = PageCollector(ORDERED, ORDERED, mode, frozenset())
+    collector = PageCollector(ORDERED, ORDERED, mode, frozenset(), "d2l")
     return collector.collect(parse_text(text))[0]
 
 

@@ -10,7 +10,7 @@ import pytest
 from polybook.config import FrameworkConfig
 from polybook.source.book import Book
 from polybook.split.aliases import alias_table, library_aliases, mapping
-from polybook.split.rewrite import rewrite_aliases, rewrite_source
+from polybook.split.rewrite import rewrite_source
 from polybook.split.run import book_aliases, split_book, split_page
 from tests.conftest import parse_text
 from tests.library.util import D2LBOOK, copy_book
@@ -30,7 +30,7 @@ TORCH = FrameworkConfig(
 
 
 def rw(source: str) -> str:
-    return rewrite_aliases(source, TORCH)
+    return rewrite_source(source, alias_table(TORCH, "d2l"))[0]
 
 
 @pytest.mark.parametrize(
@@ -76,7 +76,7 @@ def test_rewrite(source: str, expected: str) -> None:
 
 
 def test_cell_that_does_not_parse_is_left_and_reported() -> None:
-    source, error = rewrite_source("d2l.ones(1\n", alias_table(TORCH))
+    source, error = rewrite_source("d2l.ones(1\n", alias_table(TORCH, "d2l"))
     assert source == "d2l.ones(1\n" and error is not None
 
 
@@ -122,7 +122,9 @@ def test_split_page_rewrites_per_framework_only_when_asked() -> None:
     plain = split_page(parse_text(PAGE), ordered).notebooks
     assert "d2l.ones(2)" in plain["pytorch"].cells[1].source
     notebooks = split_page(
-        parse_text(PAGE), ordered, aliases={"pytorch": TORCH, "mxnet": mxnet}
+        parse_text(PAGE),
+        ordered,
+        aliases={"pytorch": alias_table(TORCH, "d2l"), "mxnet": alias_table(mxnet, "d2l")},
     ).notebooks
     torch_code = [c.source for c in notebooks["pytorch"].cells if c.kind == "code"]
     assert torch_code == [

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from polybook.render.build import DEFAULT_MATHJAX, RenderResult, build_html
+from polybook.layout import BuildLayout
+from polybook.render.build import RenderResult, build_html
 from polybook.render.project import MATHJAX_FILES, find_mathjax
 from polybook.source.book import Book
 from polybook.split.run import split_book
@@ -52,7 +53,7 @@ def find_or_install_mathjax(install: bool = True) -> Path | None:
     env = os.environ.get("POLYBOOK_MATHJAX")
     if env:
         return find_mathjax(Path(env))
-    found = find_mathjax(REPO / DEFAULT_MATHJAX)
+    found = find_mathjax(BuildLayout(REPO).mathjax)
     if found is None and install and shutil.which("npm"):
         prefix = REPO / "_build" / "tools"
         prefix.mkdir(parents=True, exist_ok=True)
@@ -65,7 +66,7 @@ def find_or_install_mathjax(install: bool = True) -> Path | None:
             timeout=600,
             check=False,
         )
-        found = find_mathjax(REPO / DEFAULT_MATHJAX)
+        found = find_mathjax(BuildLayout(REPO).mathjax)
     return found
 
 

@@ -7,7 +7,11 @@ import textwrap
 import libcst
 import pytest
 
-from polybook.split.tabselect import resolve, resolve_many
+from polybook.split.tabselect import resolve_many
+
+
+def resolve(source: str, framework: str) -> str:
+    return resolve_many(source, [framework])[framework]
 
 
 def src(text: str) -> str:

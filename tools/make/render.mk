@@ -11,9 +11,9 @@
 # there), FRAMEWORK, POLYBOOK, the `venv` target. Output:
 # _build/html/$(BOOK_LANG)/$(FRAMEWORK)/index.html (FRAMEWORK=all: .../all/).
 #
-# `html-build` runs split -> execute (when `polybook execute` is available and
-# HTML_EXECUTE is non-empty) -> render, and ends by printing where the site
-# is. It does not build framework environments: the includer wires those
+# `html-build` runs split -> execute (unless HTML_EXECUTE is empty) -> render,
+# and ends by printing where the site is. It does not build framework
+# environments: the includer wires those
 # (`html: venv <env goal> html-build`, then define HTML_WIRED before including
 # this file, or leave the default `html: html-build` below).
 
@@ -52,12 +52,12 @@ $(MATHJAX_STAMP):
 # The source-language pages a translation takes (it lacks them): executed too.
 _html_fallback_pages = $(POLYBOOK) build html --lang $(BOOK_LANG) --fallback-pages
 
-## html-build: split -> execute (when available) -> render $(BOOK_LANG)/$(FRAMEWORK)
+## html-build: split -> execute (unless HTML_EXECUTE is empty) -> render $(BOOK_LANG)/$(FRAMEWORK)
 # A failed execution still renders (with the outputs that exist), then fails.
 html-build: venv mathjax
 	$(POLYBOOK) split --lang $(BOOK_LANG) --framework all
 	@status=0; \
-	if [ -n "$(HTML_EXECUTE)" ] && $(POLYBOOK) execute --help >/dev/null 2>&1; then \
+	if [ -n "$(HTML_EXECUTE)" ]; then \
 	    echo "$(POLYBOOK) execute --lang $(BOOK_LANG) --framework $(FRAMEWORK)"; \
 	    $(POLYBOOK) execute --lang $(BOOK_LANG) --framework $(FRAMEWORK) $(HTML_EXECUTE_ARGS) \
 	        || status=$$?; \

@@ -62,7 +62,7 @@ def cmd_split(book: Book, args: argparse.Namespace) -> int:
     from polybook.split.run import split_book
 
     lang = _lang(book, args.lang)
-    out = Path(args.out) if args.out else book.root / "_build" / "split" / lang
+    out = Path(args.out) if args.out else book.layout.split(lang)
     start = time.perf_counter()
     result = split_book(
         book,
@@ -131,13 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_check)
 
     for name in STAGE_COMMANDS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not name.startswith(exc.name):
-                raise
-            continue  # that stage is not part of this build
-        module.register(sub)
+        importlib.import_module(name).register(sub)
     return parser
 
 

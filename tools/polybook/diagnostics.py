@@ -89,10 +89,6 @@ class Code(Enum):
     def severity(self) -> Severity:
         return self.value[1]
 
-    @property
-    def slug(self) -> str:
-        return self.value[2]
-
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from polybook.diagnostics import Code, Diagnostic
 from polybook.source.model import CodeCell, Page
-from polybook.split.ipython import neutralise
+from polybook.split.ipython import mask
 from polybook.split.model import Cell
 
 
@@ -24,7 +24,7 @@ def check_cell(page: Page, block: CodeCell, versions: Mapping[str, Cell]) -> lis
             continue  # a cell magic (e.g. %%bash): not Python
         if text not in parsed:
             try:
-                parsed[text] = ast.parse(neutralise(text))
+                parsed[text] = ast.parse(mask(text)[0])
             except SyntaxError as exc:
                 parsed[text] = exc
         tree = parsed[text]

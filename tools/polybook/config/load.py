@@ -107,6 +107,7 @@ def _load_legacy(path: Path) -> BookConfig:
         "project", "name", fallback="book"
     )
     frameworks: dict[str, Any] = {}
+    packages: list[str] = []  # the directories of the declared library files
     for i, fw in enumerate(tabs):
         # d2lbook reads `[library-<fw>]`; a default framework may also be
         # described in `[library]` itself.
@@ -114,7 +115,10 @@ def _load_legacy(path: Path) -> BookConfig:
         if not parser.has_section(section) and i == 0 and parser.has_option("library", "lib_file"):
             section = "library"
         sec = parser[section] if parser.has_section(section) else None
-        lib_file = sec.get("lib_file", f"d2l/{fw}.py") if sec else f"d2l/{fw}.py"
+        default = f"{BookConfig.model_fields['library_dir'].default}/{fw}.py"
+        lib_file = sec.get("lib_file", default) if sec else default
+        if sec is not None and "lib_file" in sec:
+            packages.append(Path(lib_file).parent.as_posix())
         module = Path(lib_file).stem
         entry: dict[str, Any] = {
             "display_name": fw,
@@ -143,12 +147,17 @@ def _load_legacy(path: Path) -> BookConfig:
         "chapters_dir": ".",
         "bibliography": parser.get("build", "bibfile", fallback="references.bib").strip()
         or "references.bib",
-        "version_file": (library.get("version_file", "d2l/__init__.py") if library else "")
-        or "d2l/__init__.py",
         "frameworks": tabs,
         "framework": frameworks,
         "languages": {lang: {"name": lang, "title": title.strip()}},
         "exclusions": _split_items(parser.get("build", "exclusions", fallback=""), " "),
         "legacy_layout": True,
     }
+    # the library package is where the library files are (default: the model's)
+    package = next((p for p in packages if p.isidentifier()), None)
+    if package is not None:
+        data["library_dir"] = package
+    version_file = library.get("version_file", "").strip() if library else ""
+    if version_file:
+        data["version_file"] = version_file
     return _validate(path, data)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from polybook.layout import DEFAULT_CACHE_DIR
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -59,7 +61,7 @@ class ExecuteConfig(_Strict):
     # where the framework environments live (`<env_dir>/<framework>/`)
     env_dir: str = "_envs"
     # the content-addressed cache of executed outputs
-    cache_dir: str = "_build/cache"
+    cache_dir: str = DEFAULT_CACHE_DIR
     # parallel notebooks of a local run (`--jobs` overrides)
     jobs: int = Field(default=1, ge=1)
     # per-page settings, matched in order; later tables override earlier ones
@@ -73,8 +75,11 @@ class BookConfig(_Strict):
     source_language: str = "en"
     chapters_dir: str = "chapters"
     bibliography: str = "references.bib"
+    # The book's library: a package directory at the book root, and the name
+    # the book's code imports and uses (`from d2l import torch as d2l`, `d2l.foo`).
     library_dir: str = "d2l"
-    version_file: str = "d2l/__init__.py"
+    # The file `polybook lib` records the release in (default: <library_dir>/__init__.py).
+    version_file: str = ""
     # The ordered framework list: the first one is the default tab.
     frameworks: tuple[str, ...]
     framework: dict[str, FrameworkConfig]
@@ -94,6 +99,24 @@ class BookConfig(_Strict):
             raise ValueError("a framework is listed twice")
         return value
 
+    @field_validator("library_dir")
+    @classmethod
+    def _library_is_a_package_name(cls, value: str) -> str:
+        if not value.isidentifier():
+            raise ValueError(
+                f"{value!r} is not a Python package name (the library is a directory "
+                "at the book root that code imports by that name)"
+            )
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_version_file(cls, data: object) -> object:
+        if isinstance(data, dict) and not data.get("version_file"):
+            library = data.get("library_dir", cls.model_fields["library_dir"].default)
+            return {**data, "version_file": f"{library}/__init__.py"}
+        return data
+
     @model_validator(mode="after")
     def _consistent(self) -> BookConfig:
         missing = [fw for fw in self.frameworks if fw not in self.framework]
@@ -109,10 +132,6 @@ class BookConfig(_Strict):
                 if fw not in self.framework:
                     raise ValueError(f"languages.{code}.frameworks names unknown framework {fw!r}")
         return self
-
-    @property
-    def default_framework(self) -> str:
-        return self.frameworks[0]
 
     def frameworks_for(self, lang: str) -> tuple[str, ...]:
         """The ordered framework list of one language (first = default tab)."""

@@ -6,7 +6,7 @@ CI runs as is):
     objects/<k[:2]>/<key>.json   "<sha256 of payload>\\n<payload JSON>"
     index/<lang>/<fw>/<page>.json  {"key", "seconds", "used"}: the page's last key
     locks/<k[:2]>/<key>.lock     fcntl lock held while a key is being produced
-    lib/<sha>.json               memoised library indexes (see libdeps)
+    lib/<sha>.json               memoised library indexes (see libdeps.load_index)
     cache.lock                   shared by runs, exclusive for `cache prune`
 
 Every write goes to a temporary file and `os.replace`s into place; an entry

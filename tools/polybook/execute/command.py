@@ -59,7 +59,7 @@ def cmd_cache(book: Book, args: argparse.Namespace) -> int:
     from polybook.execute.cache import Cache
     from polybook.execute.errors import CacheError
 
-    root = Path(args.cache_dir) if args.cache_dir else book.root / book.config.execute.cache_dir
+    root = Path(args.cache_dir) if args.cache_dir else book.layout.cache
     cache = Cache(root)
     if args.action == "stats":
         s = cache.stats()

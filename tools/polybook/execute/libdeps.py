@@ -1,5 +1,8 @@
 """Which library definitions a notebook depends on.
 
+``d2l`` below stands for the book's library (`BookConfig.library_dir`), the
+name code uses it by; every function takes it as `library`.
+
 `d2l/<module>.py` is parsed with `ast`: each top-level name (def, class,
 assignment, import) maps to a hash of its statements (`ast.dump`, so comments,
 formatting and line numbers do not count) and to the other top-level names it
@@ -19,20 +22,39 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from polybook.files import write_atomic
 
 BODY = "<body>"
 WHOLE = "<whole>"
-_USE = re.compile(r"\bd2l\s*\.\s*([A-Za-z_]\w*)")
-_WORD = re.compile(r"\bd2l\b")
-_IMPORT_LINE = re.compile(
-    r"^[ \t]*(?:from[ \t]+d2l(?:\.\w+)?[ \t]+import[ \t]+(?P<names>[^\n#]*)"
-    r"|import[ \t]+d2l\b[^\n]*)",
-    re.MULTILINE,
-)
 _INDEX_FORMAT = 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    """How code names one library."""
+
+    use: re.Pattern[str]  # `d2l.<name>`
+    word: re.Pattern[str]  # any `d2l`
+    import_line: re.Pattern[str]  # `from d2l[.module] import ...`, `import d2l...`
+    bound: re.Pattern[str]  # `... as d2l` (the module itself, not names in it)
+
+
+@lru_cache(maxsize=8)
+def _patterns(library: str) -> _Patterns:
+    lib = re.escape(library)
+    return _Patterns(
+        re.compile(rf"\b{lib}\s*\.\s*([A-Za-z_]\w*)"),
+        re.compile(rf"\b{lib}\b"),
+        re.compile(
+            rf"^[ \t]*(?:from[ \t]+{lib}(?:\.\w+)?[ \t]+import[ \t]+(?P<names>[^\n#]*)"
+            rf"|import[ \t]+{lib}\b[^\n]*)",
+            re.MULTILINE,
+        ),
+        re.compile(rf"\bas\s+{lib}\b"),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +129,7 @@ def _defined(stmt: ast.stmt) -> set[str]:
     return names
 
 
-def _references(stmt: ast.stmt) -> set[str]:
+def _references(stmt: ast.stmt, library: str) -> set[str]:
     refs: set[str] = set()
     for node in ast.walk(stmt):
         if isinstance(node, ast.Name):
@@ -115,13 +137,14 @@ def _references(stmt: ast.stmt) -> set[str]:
         elif (
             isinstance(node, ast.Attribute)
             and isinstance(node.value, ast.Name)
-            and node.value.id == "d2l"
+            and node.value.id == library
         ):
             refs.add(node.attr)
     return refs
 
 
-def analyze(source: str) -> LibIndex:
+def analyze(source: str, library: str) -> LibIndex:
+    """The index of one module of `library` (whose code names it `library`)."""
     digest = hashlib.sha256(source.encode()).hexdigest()
     try:
         tree = ast.parse(source)
@@ -133,7 +156,7 @@ def analyze(source: str) -> LibIndex:
     for stmt in tree.body:
         names = _defined(stmt) or {BODY}
         dumped = ast.dump(stmt)
-        stmt_refs = _references(stmt)
+        stmt_refs = _references(stmt, library)
         for name in names:
             parts.setdefault(name, []).append(dumped)
             refs.setdefault(name, set()).update(stmt_refs)
@@ -145,15 +168,16 @@ def analyze(source: str) -> LibIndex:
     return LibIndex(index, digest)
 
 
-def load_index(path: Path, cache_dir: Path | None = None) -> LibIndex:
-    """The index of one library file (empty if absent), memoised in
-    `cache_dir/lib/<sha of the file>.json`."""
+def load_index(path: Path, library: str, cache_dir: Path | None = None) -> LibIndex:
+    """The index of one file of `library` (empty if absent), memoised in
+    `cache_dir/lib/<sha of the library name and the file>.json`."""
     try:
         data = path.read_bytes()
     except OSError:
         return LibIndex({}, "")
     sha = hashlib.sha256(data).hexdigest()
-    memo = cache_dir / "lib" / f"{sha}.json" if cache_dir is not None else None
+    memo_key = hashlib.sha256(library.encode() + b"\0" + data).hexdigest()
+    memo = cache_dir / "lib" / f"{memo_key}.json" if cache_dir is not None else None
     if memo is not None:
         try:
             loaded = LibIndex.from_json(json.loads(memo.read_text("utf-8")))
@@ -161,27 +185,28 @@ def load_index(path: Path, cache_dir: Path | None = None) -> LibIndex:
             loaded = None
         if loaded is not None and loaded.digest == sha:
             return loaded
-    index = analyze(data.decode("utf-8", errors="replace"))
+    index = analyze(data.decode("utf-8", errors="replace"), library)
     if memo is not None:
         with contextlib.suppress(OSError):
             write_atomic(memo, json.dumps(index.to_json(), sort_keys=True))
     return index
 
 
-def used_names(code: str) -> set[str] | None:
-    """Library names a notebook's code uses; `None` when it uses `d2l` in a way
-    that cannot be resolved statically (it then depends on the whole library)."""
+def used_names(code: str, library: str) -> set[str] | None:
+    """Names of `library` a notebook's code uses; `None` when it uses the library
+    in a way that cannot be resolved statically (it then depends on all of it)."""
+    patterns = _patterns(library)
     names: set[str] = set()
-    for match in _IMPORT_LINE.finditer(code):
+    for match in patterns.import_line.finditer(code):
         listed = match.group("names")
-        if listed and not re.search(r"\bas\s+d2l\b", listed):
+        if listed and not patterns.bound.search(listed):
             for item in listed.strip("() \\").split(","):
                 name = item.strip().split(" as ")[0].strip()
                 if name.isidentifier():
                     names.add(name)
-    rest = _IMPORT_LINE.sub("", code)
-    uses = _USE.findall(rest)
+    rest = patterns.import_line.sub("", code)
+    uses = patterns.use.findall(rest)
     names.update(uses)
-    if len(_WORD.findall(rest)) > len(uses):
+    if len(patterns.word.findall(rest)) > len(uses):
         return None
     return names

@@ -92,7 +92,8 @@ def make_item(
     settings = page_settings(book.config.execute, page)
     cells = code_cells(nb)
     code = "\n".join(c.source for c in cells)
-    closure = library.closure(used_names(code)) if "d2l" in code else {}
+    name = book.config.library_dir
+    closure = library.closure(used_names(code, name)) if name in code else {}
     gpus = settings.gpus if gpu_count is None else clamp(settings.gpus, gpu_count)
     meta = nb.get("metadata", {}).get("polybook", {})
     parts = KeyParts(

@@ -216,13 +216,13 @@ def plan_items(
 ) -> list[Item]:
     """Every split notebook of the run with its key (`gpu_count` None: as requested)."""
     lang = options.lang
-    split_dir = options.split_dir or book.root / "_build" / "split" / lang
-    out_dir = options.out_dir or book.root / "_build" / "executed" / lang
+    split_dir = options.split_dir or book.layout.split(lang)
+    out_dir = options.out_dir or book.layout.executed(lang)
     patterns = page_matcher(book, lang, options.pages)
     items: list[Item] = []
     for fw in options.frameworks:
         fingerprint = envs[fw].fingerprint()
-        library = load_index(library_file(book, fw), cache.root)
+        library = load_index(library_file(book, fw), book.config.library_dir, cache.root)
         for page, path in split_notebooks(split_dir, fw):
             if patterns and not any(fnmatch.fnmatchcase(page, p) for p in patterns):
                 continue
@@ -235,13 +235,12 @@ def plan_items(
 
 def execute_book(book: Book, options: ExecuteOptions) -> ExecuteSummary:
     start = time.perf_counter()
-    lang, conf = options.lang, book.config.execute
-    build = book.root / "_build"
-    split_dir = options.split_dir or build / "split" / lang
-    out_dir = options.out_dir or build / "executed" / lang
-    work_root = options.work_dir or build / "work"
+    lang, conf, layout = options.lang, book.config.execute, book.layout
+    split_dir = options.split_dir or layout.split(lang)
+    out_dir = options.out_dir or layout.executed(lang)
+    work_root = options.work_dir or layout.work
     env_dir = options.env_dir or book.root / conf.env_dir
-    cache = Cache(options.cache_dir or book.root / conf.cache_dir)
+    cache = Cache(options.cache_dir or layout.cache)
     cache.acquire_shared()
     state = _Run(book, options, cache, out_dir)
     summary = ExecuteSummary()

@@ -1,4 +1,5 @@
-"""Class assembly: `@d2l.add_to_class(C)` methods go inside `class C`.
+"""Class assembly: `@d2l.add_to_class(C)` methods go inside `class C` (`d2l`:
+the book's library, as its code names it).
 
 A saved block whose first line starts with `class` registers that class (a
 later definition of the same name replaces the registration). A block that
@@ -27,8 +28,6 @@ from polybook.library.model import Mode, SavedBlock
 from polybook.library.notes import split_before
 
 _CLASS = re.compile(r"class +(\w+)")
-_ADD = "@d2l.add_to_class"
-_ADD_TARGET = re.compile(r"@d2l\.add_to_class\(([.\w]+)\)")
 _DEF = re.compile(r"^(?:async +)?def +(\w+)")
 
 
@@ -90,6 +89,7 @@ def _merge_clean(class_text: str, name: str, method: list[str]) -> str | None:
 @dataclass(slots=True)
 class _Assembler:
     mode: Mode
+    library: str
     out: list[str] = field(default_factory=list)
     classes: dict[str, int] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -97,13 +97,14 @@ class _Assembler:
     def add(self, text: str, block: SavedBlock) -> None:
         lines = text.split("\n")
         starts_class = lines[0].startswith("class")
-        if _ADD not in text or (starts_class and self.mode is Mode.COMPAT):
+        add = f"@{self.library}.add_to_class"
+        if add not in text or (starts_class and self.mode is Mode.COMPAT):
             self.out.append(text)
             found = _CLASS.search(lines[0]) if starts_class else None
             if found is not None:
                 self.classes[found.group(1)] = len(self.out) - 1
             return
-        parts = split_before(lines, lambda line: line.startswith(_ADD))
+        parts = split_before(lines, lambda line: line.startswith(add))
         head = "\n".join(parts[0]).rstrip()
         if head:
             self.add(head, block)
@@ -111,7 +112,7 @@ class _Assembler:
             self._method(part, block)
 
     def _method(self, part: list[str], block: SavedBlock) -> None:
-        target = _ADD_TARGET.search(part[0])
+        target = re.search(rf"@{re.escape(self.library)}\.add_to_class\(([.\w]+)\)", part[0])
         name = target.group(1).split(".")[-1] if target is not None else None
         index = self.classes.get(name) if name is not None else None
         if index is None or name is None:
@@ -144,10 +145,11 @@ class _Assembler:
 
 
 def assemble(
-    blocks: list[tuple[str, SavedBlock]], mode: Mode
+    blocks: list[tuple[str, SavedBlock]], mode: Mode, library: str
 ) -> tuple[list[str], list[Diagnostic]]:
-    """Blocks (text with notes, origin) -> the library's top-level chunks."""
-    assembler = _Assembler(mode)
+    """Blocks (text with notes, origin) -> the top-level chunks of a module of
+    `library` (the name its code uses for the library)."""
+    assembler = _Assembler(mode, library)
     for text, block in blocks:
         assembler.add(text, block)
     return assembler.out, assembler.diagnostics

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 
 MARK = re.compile(r"# *@save")
 # `if` lines of the two generations of framework switches the old toolchain
-# resolves textually (`tab.selected(...)`, and `d2l.USE_<FRAMEWORK>`).
+# resolves textually (`tab.selected(...)`, and `d2l.USE_<FRAMEWORK>`, `d2l`
+# being the book's library).
 _SELECTED = "tab.selected"
-_USE = "d2l.USE_"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +79,7 @@ def _leading_spaces(line: str) -> int:
     return len(line) - len(line.lstrip())
 
 
-def textual_select(source: str, framework: str) -> tuple[list[str], list[int]]:
+def textual_select(source: str, framework: str, library: str) -> tuple[list[str], list[int]]:
     """The old toolchain's textual resolution of framework switches.
 
     Returns the kept lines and, for each, its 0-based index in `source`. An
@@ -90,16 +90,17 @@ def textual_select(source: str, framework: str) -> tuple[list[str], list[int]]:
     toolchain's behaviour, reproduced for byte-compatible libraries).
     """
     lines = source.split("\n")
+    use = f"{library}.USE_"
     if any(_SELECTED in line for line in lines):
         mark = _SELECTED
 
         def keeps(line: str) -> bool:
             return f'"{framework}"' in line or f"'{framework}'" in line
-    elif any(_USE in line for line in lines):
-        mark = _USE
+    elif any(use in line for line in lines):
+        mark = use
 
         def keeps(line: str) -> bool:
-            return _USE + framework.upper() in line
+            return use + framework.upper() in line
     else:
         return lines, list(range(len(lines)))
     kept: list[str] = []

@@ -117,6 +117,7 @@ class PageCollector:
     frameworks: tuple[str, ...]  # those that have a library
     mode: Mode
     first_party: frozenset[str]
+    library: str  # the book's library, as code names it (`d2l`)
     _resolved: dict[int, dict[str, str]] = field(default_factory=dict)  # per page, by cell
 
     def collect(self, page: Page) -> tuple[dict[str, list[SavedBlock]], list[Diagnostic]]:
@@ -152,7 +153,7 @@ class PageCollector:
         """The cell's code for `fw`: compat resolves `tab.selected` like the old
         toolchain (textually), clean like the split stage (syntax tree)."""
         if self.mode is Mode.COMPAT or "tab.selected" not in cell.source:
-            return textual_select(cell.source, fw)
+            return textual_select(cell.source, fw, self.library)
         from polybook.split.tabselect import ParserSyntaxError, resolve_many
 
         if cell.line not in self._resolved:
@@ -162,7 +163,7 @@ class PageCollector:
                 self._resolved[cell.line] = {}
         resolved = self._resolved[cell.line].get(fw)
         if resolved is None:
-            return textual_select(cell.source, fw)
+            return textual_select(cell.source, fw, self.library)
         lines = resolved.split("\n")
         return lines, _origin(lines, cell.source.split("\n"))
 

@@ -11,7 +11,7 @@ from polybook.source.book import Book
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     lib = sub.add_parser(
         "lib",
-        help="write the d2l/<module>.py library of every framework from #@save code",
+        help="write the <library_dir>/<module>.py library of every framework from #@save code",
         description="Collect #@save code in book order into one module per framework and "
         "update the version file. By default the output is byte for byte what d2lbook "
         "1.0.3 writes; --clean fixes its known defects.",

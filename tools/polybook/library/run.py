@@ -1,4 +1,4 @@
-"""The library stage: the book's `#@save` code -> `d2l/<module>.py` per framework.
+"""The library stage: the book's `#@save` code -> `<library_dir>/<module>.py` per framework.
 
 Everything is generated in memory (`generate_library`); writing
 (`write_library`) and comparing with the committed files (`stale_files`) are
@@ -113,7 +113,8 @@ def generate_library(
             f"{where} is missing: the book order starts at its toc; nothing was written"
         )
     order = library_pages(pages)
-    collector = PageCollector(ordered, frameworks, mode, first_party(book.root))
+    library = config.library_dir
+    collector = PageCollector(ordered, frameworks, mode, first_party(book.root), library)
     result = LibraryResult()
     saved: dict[str, list[SavedBlock]] = {fw: [] for fw in frameworks}
     for rel in order:
@@ -138,19 +139,19 @@ def generate_library(
         path = package / f"{fw_config.module}.py"
         display = path.relative_to(book.root).as_posix()
         old = read_text(path)
-        chunks, diagnostics = assemble([(b.text, b) for b in saved[fw]], mode)
+        chunks, diagnostics = assemble([(b.text, b) for b in saved[fw]], mode, library)
         result.diagnostics.extend(diagnostics)
         header = header_of(old)
-        text = module_text(header, mode, chunks, library_aliases(fw_config))
+        text = module_text(header, mode, chunks, library_aliases(fw_config), library)
         result.diagnostics.extend(_syntax(text, saved[fw], display))
-        if "d2l." in text and not binds_self(text):
+        if f"{library}." in text and not binds_self(text, library):
             result.diagnostics.append(
                 Diagnostic.make(
                     Code.LIBRARY_NO_SELF,
                     display,
                     1,
-                    "the library uses `d2l.` but never binds `d2l` (save "
-                    "`d2l = sys.modules[__name__]`, or use --clean, which adds it)",
+                    f"the library uses `{library}.` but never binds `{library}` (save "
+                    f"`{library} = sys.modules[__name__]`, or use --clean, which adds it)",
                 )
             )
         result.files.append(GeneratedFile(path, text, old))

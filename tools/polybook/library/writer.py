@@ -18,10 +18,11 @@ from polybook.split.aliases import ALIAS_BANNER
 
 BANNER = "#################   WARNING   ################"
 _COMMAND = {Mode.COMPAT: "d2lbook build lib", Mode.CLEAN: "polybook lib --clean"}
-_SELF = re.compile(
-    r"^(?:d2l\s*=|import\s+d2l\b|from\s+d2l\s+import\s+\w+\s+as\s+d2l\b)", re.MULTILINE
-)
-SELF_BINDING = "import sys\n\nd2l = sys.modules[__name__]\n\n"
+
+
+def self_binding(library: str) -> str:
+    """The lines that bind a module of `library` to the name `library` (itself)."""
+    return f"import sys\n\n{library} = sys.modules[__name__]\n\n"
 
 
 def read_text(path: Path) -> str | None:
@@ -53,17 +54,20 @@ def banner(mode: Mode) -> str:
     )
 
 
-def binds_self(text: str) -> bool:
-    """Whether module text binds `d2l` at top level (to itself, by convention)."""
-    return _SELF.search(text) is not None
+def binds_self(text: str, library: str) -> bool:
+    """Whether module text binds `library` at top level (to itself, by convention)."""
+    lib = re.escape(library)
+    pattern = rf"^(?:{lib}\s*=|import\s+{lib}\b|from\s+{lib}\s+import\s+\w+\s+as\s+{lib}\b)"
+    return re.search(pattern, text, re.MULTILINE) is not None
 
 
-def module_text(header: str, mode: Mode, chunks: list[str], aliases: str) -> str:
+def module_text(header: str, mode: Mode, chunks: list[str], aliases: str, library: str) -> str:
+    """A module of `library` (the name its code uses for the library)."""
     body = "\n\n".join(chunks)
-    self_binding = ""
-    if mode is Mode.CLEAN and "d2l." in body and not binds_self(header + body):
-        self_binding = SELF_BINDING
-    text = header + banner(mode) + self_binding + body
+    binding = ""
+    if mode is Mode.CLEAN and f"{library}." in body and not binds_self(header + body, library):
+        binding = self_binding(library)
+    text = header + banner(mode) + binding + body
     if aliases:
         text += f"\n\n\n{ALIAS_BANNER}\n{aliases}\n\n"
     elif mode is Mode.CLEAN:

@@ -33,7 +33,6 @@ from polybook.split.model import Notebook
 
 ALL = "all"
 BIBLIOGRAPHY_PAGE = "bibliography.md"
-DEFAULT_MATHJAX = Path("_build") / "tools" / "node_modules" / "mathjax"
 
 
 @dataclass(slots=True)
@@ -56,7 +55,7 @@ class RenderResult:
 def _split(book: Book, lang: str) -> None:
     from polybook.split.run import split_book
 
-    split_book(book, lang, book.root / "_build" / "split" / lang)
+    split_book(book, lang, book.layout.split(lang))
 
 
 @dataclass(slots=True)
@@ -173,7 +172,7 @@ def build_html(
     from polybook.render.sphinx_run import run_sphinx
 
     clock = time.perf_counter()
-    paths = SitePaths.of(book.root, lang, site)
+    paths = SitePaths.of(book.layout, lang, site)
     result = RenderResult(lang, site, paths.out)
     if split:
         # Always every framework: the split manifest is per page, and splitting
@@ -206,14 +205,16 @@ def build_html(
         # citations but no :bibliography: anywhere: a reference list of their own
         tree.write(BIBLIOGRAPHY_PAGE, _bibliography_page(words))
 
-    found = find_mathjax(mathjax or book.root / DEFAULT_MATHJAX)
+    default_mathjax = book.layout.mathjax
+    found = find_mathjax(mathjax or default_mathjax)
     if found is None:
+        shown = mathjax or default_mathjax.relative_to(book.root)
         pages.diagnostics.append(
             Diagnostic.make(
                 Code.RENDER_SETUP,
                 "(site)",
                 0,
-                f"MathJax 3 not found at {mathjax or DEFAULT_MATHJAX}; math is not typeset "
+                f"MathJax 3 not found at {shown}; math is not typeset "
                 f"offline (make mathjax installs it) ({lang}, {site})",
             )
         )

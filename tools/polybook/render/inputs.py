@@ -14,13 +14,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from polybook.diagnostics import Code
+from polybook.layout import BuildLayout
 from polybook.render.model import Problem
 from polybook.source.book import Book, book_order, page_toc_targets
 from polybook.source.model import Page
 from polybook.split.model import Cell, CellKind, Notebook
-
-SPLIT_DIR = Path("_build") / "split"
-EXECUTED_DIR = Path("_build") / "executed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,18 +83,17 @@ def merge_outputs(
 
 @dataclass(frozen=True, slots=True)
 class Inputs:
-    """Where the notebooks are: `<root>/_build/split` and `<root>/_build/executed`."""
+    """Where the notebooks are: the split and executed notebooks of the layout."""
 
-    split: Path
-    executed: Path
+    layout: BuildLayout
 
     @classmethod
     def of(cls, book: Book) -> Inputs:
-        return cls(book.root / SPLIT_DIR, book.root / EXECUTED_DIR)
+        return cls(book.layout)
 
     def paths(self, page: PageSource, framework: str) -> tuple[Path, Path]:
-        rel = Path(page.lang) / framework / (page.docname + ".ipynb")
-        return self.split / rel, self.executed / rel
+        rel = Path(framework) / (page.docname + ".ipynb")
+        return self.layout.split(page.lang) / rel, self.layout.executed(page.lang) / rel
 
     def load(self, page: PageSource, framework: str) -> tuple[Notebook | None, list[Problem]]:
         """The notebook of `page` for `framework` with executed outputs attached

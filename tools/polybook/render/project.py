@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from polybook.files import write_atomic
+from polybook.layout import BuildLayout
 from polybook.render.assets import STYLESHEET, SWITCHER_TEMPLATE
 from polybook.render.i18n import Words
 
-WORK_DIR = Path("_build") / "render"
-HTML_DIR = Path("_build") / "html"
 MATHJAX_FILES = (
     "startup.js",
     "core.js",
@@ -35,8 +34,8 @@ class SitePaths:
     out: Path  # _build/html/<lang>/<site>
 
     @classmethod
-    def of(cls, root: Path, lang: str, site: str) -> SitePaths:
-        return cls(root / WORK_DIR / lang / site, root / HTML_DIR / lang / site)
+    def of(cls, layout: BuildLayout, lang: str, site: str) -> SitePaths:
+        return cls(layout.render(lang, site), layout.html(lang, site))
 
     @property
     def src(self) -> Path:

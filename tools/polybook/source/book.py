@@ -10,10 +10,13 @@ from pathlib import Path
 
 from polybook.config import BookConfig, load_config
 from polybook.diagnostics import Code, Diagnostic
+from polybook.layout import BUILD_DIR, BuildLayout
 from polybook.source.model import Page
 from polybook.source.parser import parse_page
 
-_SKIP_DIRS = {"_build", ".git", ".venv", "_envs", "node_modules", "d2l", "tests", "tools"}
+# Top-level directories of a legacy book that hold no pages (with the library's
+# and the framework environments', which the configuration names).
+_SKIP_DIRS = {BUILD_DIR, ".git", ".venv", "node_modules", "tests", "tools"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,13 +28,15 @@ class Book:
     def open(cls, root: Path) -> Book:
         return cls(root.resolve(), load_config(root))
 
+    @property
+    def layout(self) -> BuildLayout:
+        """Where the stages write the book's build outputs."""
+        return BuildLayout(self.root, self.config.execute.cache_dir)
+
     def lang_root(self, lang: str) -> Path:
         if self.config.legacy_layout:
             return self.root
         return self.root / self.config.chapters_dir / lang
-
-    def languages(self) -> list[str]:
-        return list(self.config.languages)
 
     def display(self, lang: str, rel: str) -> str:
         """Path of a page as shown in diagnostics: relative to the book root."""
@@ -44,11 +49,13 @@ class Book:
         if not base.is_dir():
             return []
         found: list[str] = []
+        env_dir = Path(self.config.execute.env_dir).parts[:1]
+        skip = {*_SKIP_DIRS, self.config.library_dir, *env_dir}
         for path in base.rglob("*.md"):
             rel = path.relative_to(base)
-            if self.config.legacy_layout and rel.parts[0] in _SKIP_DIRS:
+            if self.config.legacy_layout and rel.parts[0] in skip:
                 continue
-            if any(part.startswith(".") or part == "_build" for part in rel.parts):
+            if any(part.startswith(".") or part == BUILD_DIR for part in rel.parts):
                 continue
             name = rel.as_posix()
             if any(fnmatch.fnmatch(name, pattern) for pattern in self.config.exclusions):
@@ -108,13 +115,6 @@ def book_order(targets: Mapping[str, Sequence[str]], root_page: str = "index.md"
         order.append(path)
         stack.extend(reversed(targets[path]))
     return order
-
-
-def toc_order(pages: dict[str, Page], root_page: str = "index.md") -> list[str]:
-    """Every page in book order: those the tocs reach, then the others, sorted."""
-    order = book_order({p: page_toc_targets(p, page) for p, page in pages.items()}, root_page)
-    reached = set(order)
-    return order + sorted(p for p in pages if p not in reached)
 
 
 def toc_diagnostics(pages: dict[str, Page], existing: set[str] | None = None) -> list[Diagnostic]:

@@ -1,5 +1,8 @@
 """Alias tables of a framework (DIALECT §5), with the semantics of `config.ini` books.
 
+``d2l`` below stands for the book's library (`BookConfig.library_dir`), the
+name its code uses (`from d2l import torch as d2l`).
+
 * `simple_alias`: ``a`` or ``a -> b``: ``d2l.a`` is ``<lib_name>.b``; an entry
   written ``a(`` only applies to calls;
 * `fluent_alias`: ``d2l.a(x, *args, **kwargs)`` is ``x.b(*args, **kwargs)``;
@@ -47,6 +50,7 @@ class ArgsAlias:
 class AliasTable:
     """One framework's aliases, ready for rewriting."""
 
+    library: str  # the book's library, as code names it (`d2l` in `d2l.ones`)
     lib_name: str
     simple: dict[str, str]  # name -> dotted target (``cat``, ``random.normal``)
     simple_calls: dict[str, str]  # entries written ``name(``: calls only
@@ -89,7 +93,8 @@ def _call_name(signature: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def alias_table(config: FrameworkConfig) -> AliasTable:
+def alias_table(config: FrameworkConfig, library: str) -> AliasTable:
+    """`config`'s aliases of names of `library` (the book's library package)."""
     simple: dict[str, str] = {}
     simple_calls: dict[str, str] = {}
     for a, b in mapping(config.simple_alias):
@@ -99,6 +104,7 @@ def alias_table(config: FrameworkConfig) -> AliasTable:
         else:
             simple[a] = target
     return AliasTable(
+        library=library,
         lib_name=config.lib_name,
         simple=simple,
         simple_calls=simple_calls,

@@ -34,11 +34,12 @@ def _atom(node: cst.BaseExpression) -> cst.BaseExpression:
     return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
 
 
-def _d2l_name(node: cst.BaseExpression) -> str | None:
+def _library_name(node: cst.BaseExpression, library: str) -> str | None:
+    """`name` when `node` is `<library>.name`."""
     if (
         isinstance(node, cst.Attribute)
         and isinstance(node.value, cst.Name)
-        and node.value.value == "d2l"
+        and node.value.value == library
     ):
         return node.attr.value
     return None
@@ -141,13 +142,13 @@ class _Aliases(cst.CSTTransformer):
     def leave_Attribute(
         self, original_node: cst.Attribute, updated_node: cst.Attribute
     ) -> cst.BaseExpression:
-        name = _d2l_name(updated_node)
+        name = _library_name(updated_node, self.table.library)
         if name is not None and name in self.table.simple:
             return self._dotted(self.table.simple[name], updated_node)
         return updated_node
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        name = _d2l_name(updated_node.func)
+        name = _library_name(updated_node.func, self.table.library)
         if name is None:
             return updated_node
         if name in self.table.simple_calls:

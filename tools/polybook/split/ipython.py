@@ -2,6 +2,8 @@
 
 `%matplotlib inline`, `!pip list` or `files = !ls` are valid in a notebook but
 not Python: tools that parse Python (libcst, ast) see masked lines instead.
+This is the one masker of the package: the alias rewrite, `tab.selected`
+resolution and the Python validity check all parse `mask(source)[0]`.
 """
 
 from __future__ import annotations
@@ -12,17 +14,9 @@ IPYTHON_LINE = re.compile(r"^(?P<indent>[ \t]*)(?:[%!]|[\w.]+\s*=\s*[%!])")
 _PLACEHOLDER = re.compile(r"^(?P<indent>[ \t]*)__polybook_ipython_(?P<n>\d+)__$")
 
 
-def neutralise(source: str) -> str:
-    """Replace IPython-only lines with `pass`, keeping line numbers."""
-    out = []
-    for line in source.split("\n"):
-        match = IPYTHON_LINE.match(line)
-        out.append(match.group("indent") + "pass" if match else line)
-    return "\n".join(out)
-
-
 def mask(source: str) -> tuple[str, list[str]]:
-    """Replace IPython-only lines with unique placeholder expressions."""
+    """Replace IPython-only lines with unique placeholder expressions (one line
+    each: line numbers are kept), and the lines they replace."""
     originals: list[str] = []
     out = []
     for line in source.split("\n"):

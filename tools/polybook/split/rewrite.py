@@ -1,4 +1,5 @@
-"""Rewriting `d2l.xxx` aliases in notebook code into native calls.
+"""Rewriting `d2l.xxx` aliases in notebook code into native calls (`d2l`: the
+book's library, `BookConfig.library_dir`).
 
 Readers of a framework's page see what the alias stands for: `d2l.exp(x)`
 becomes `torch.exp(x)`, `d2l.numpy(t)` becomes `t.detach().numpy()`. The
@@ -6,7 +7,8 @@ rewrite works on the syntax tree (libcst), so `d2l.log` never matches the
 start of `d2l.logsumexp`, and string literals and comments stay as written.
 `reverse_alias` entries are regular expressions applied to the code outside
 string literals and comments. A cell is parsed only when it names an alias
-(parsing costs ~2 ms a cell).
+(parsing costs ~2 ms a cell); its IPython lines (`%time`, `!ls`, `files = !ls`)
+are masked for the parse (`split.ipython`) and put back as written.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from polybook.config import FrameworkConfig
-from polybook.split.aliases import AliasTable, alias_table
+from polybook.split.aliases import AliasTable
+from polybook.split.ipython import mask, unmask
 from polybook.split.model import CellKind, Notebook
 
 _STRING_OR_COMMENT = re.compile(
@@ -26,19 +28,19 @@ _STRING_OR_COMMENT = re.compile(
     re.DOTALL,
 )
 _HOLE = re.compile("\x00(\\d+)\x00")
-_MAGIC = re.compile(r"^([ \t]*)[%!].*$", re.MULTILINE)
-_MENTIONS: dict[frozenset[str], re.Pattern[str]] = {}
+_MENTIONS: dict[tuple[str, frozenset[str]], re.Pattern[str]] = {}
 
 
 def _mentions(table: AliasTable) -> re.Pattern[str] | None:
     names = table.names
     if not names:
         return None
-    pattern = _MENTIONS.get(names)
+    pattern = _MENTIONS.get((table.library, names))
     if pattern is None:
         alternatives = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
-        pattern = re.compile(rf"\bd2l\s*\.\s*(?:{alternatives})\b")
-        _MENTIONS[names] = pattern
+        library = re.escape(table.library)
+        pattern = re.compile(rf"\b{library}\s*\.\s*(?:{alternatives})\b")
+        _MENTIONS[table.library, names] = pattern
     return pattern
 
 
@@ -61,7 +63,7 @@ def _reverse(source: str, table: AliasTable) -> str:
 def rewrite_source(source: str, table: AliasTable) -> tuple[str, str | None]:
     """`source` with its aliases rewritten, and why the syntax-tree part was
     skipped (the cell does not parse), or None."""
-    if "d2l" not in source:
+    if table.library not in source:
         return source, None
     if table.reverse:
         source = _reverse(source, table)
@@ -70,36 +72,17 @@ def rewrite_source(source: str, table: AliasTable) -> tuple[str, str | None]:
         return source, None
     from polybook.split.cstalias import rewrite_tree
 
-    magics: list[str] = []
-
-    def hide_magic(match: re.Match[str]) -> str:
-        magics.append(match.group(0))
-        return f"{match.group(1)}# polybook-magic-{len(magics) - 1}"
-
-    hidden = _MAGIC.sub(hide_magic, source)
-    result = rewrite_tree(hidden, table)
+    masked, originals = mask(source)
+    result = rewrite_tree(masked, table)
     if result is None:
         return source, "the cell does not parse as Python"
-    if magics:
-        result = re.sub(
-            r"^[ \t]*# polybook-magic-(\d+)$",
-            lambda m: magics[int(m.group(1))],
-            result,
-            flags=re.MULTILINE,
-        )
-    return result, None
+    return unmask(result, originals), None
 
 
-def rewrite_aliases(source: str, framework: FrameworkConfig) -> str:
-    """`source` of one code cell with `framework`'s aliases rewritten."""
-    return rewrite_source(source, alias_table(framework))[0]
-
-
-def rewrite_notebook(notebook: Notebook, framework: FrameworkConfig) -> tuple[Notebook, list[int]]:
+def rewrite_notebook(notebook: Notebook, table: AliasTable) -> tuple[Notebook, list[int]]:
     """`notebook` with the aliases of its code cells rewritten (cell magics such
     as `%%bash` excepted), and the source lines of the cells left as they are
     because they do not parse."""
-    table = alias_table(framework)
     if table.empty:
         return notebook, []
     failed: list[int] = []

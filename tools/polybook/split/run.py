@@ -16,11 +16,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from polybook import __version__
-from polybook.config import FrameworkConfig
 from polybook.diagnostics import Code, Diagnostic
 from polybook.files import write_atomic
 from polybook.source.book import Book
 from polybook.source.model import CodeCell, Page
+from polybook.split.aliases import AliasTable
 from polybook.split.model import Notebook
 from polybook.split.notebook import Resolved, build_notebook
 from polybook.split.select import ExistenceRule, page_frameworks
@@ -89,13 +89,13 @@ def split_page(
     page: Page,
     ordered: tuple[str, ...],
     rule: ExistenceRule = ExistenceRule.NAMED,
-    aliases: Mapping[str, FrameworkConfig] | None = None,
+    aliases: Mapping[str, AliasTable] | None = None,
     kernelspecs: Mapping[str, Mapping[str, str]] | None = None,
 ) -> PageSplit:
     """The notebooks of one parsed page, keyed by framework (configuration order).
 
-    With `aliases` (framework -> its configuration), `d2l.xxx` aliases in each
-    framework's code cells are rewritten into native calls.
+    With `aliases` (framework -> its alias table, `book_aliases`), `d2l.xxx`
+    aliases in each framework's code cells are rewritten into native calls.
     """
     diagnostics: list[Diagnostic] = []
     frameworks = page_frameworks(page, ordered, rule)
@@ -143,7 +143,7 @@ def _line_map(cell: CodeCell, text: str) -> tuple[int, ...]:
 def _rewrite_aliases(
     page: Page,
     notebooks: dict[str, Notebook],
-    aliases: Mapping[str, FrameworkConfig],
+    aliases: Mapping[str, AliasTable],
     diagnostics: list[Diagnostic],
 ) -> dict[str, Notebook]:
     from polybook.split.rewrite import rewrite_notebook
@@ -160,20 +160,24 @@ def _rewrite_aliases(
                     Code.ALIAS_NOT_REWRITTEN,
                     page.file,
                     line,
-                    f"d2l aliases not rewritten for {fw}: the cell does not parse",
+                    f"{aliases[fw].library} aliases not rewritten for {fw}: "
+                    "the cell does not parse",
                 )
             )
     return out
 
 
-def book_aliases(book: Book, rewrite: bool = True) -> dict[str, FrameworkConfig]:
-    """The frameworks whose aliases notebooks get rewritten with (those that
+def book_aliases(book: Book, rewrite: bool = True) -> dict[str, AliasTable]:
+    """The alias tables notebooks get rewritten with, by framework (those that
     declare aliases; none when `rewrite` is off)."""
-    from polybook.split.aliases import has_aliases
+    from polybook.split.aliases import alias_table, has_aliases
 
     if not rewrite:
         return {}
-    return {fw: c for fw, c in book.config.framework.items() if has_aliases(c)}
+    library = book.config.library_dir
+    return {
+        fw: alias_table(c, library) for fw, c in book.config.framework.items() if has_aliases(c)
+    }
 
 
 def kernelspec(book: Book, framework: str) -> dict[str, str]:

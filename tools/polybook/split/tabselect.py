@@ -19,7 +19,7 @@ from libcst import ParserSyntaxError
 
 from polybook.split.ipython import mask, unmask
 
-__all__ = ["ParserSyntaxError", "mentions_tab_selected", "resolve", "resolve_many"]
+__all__ = ["ParserSyntaxError", "mentions_tab_selected", "resolve_many"]
 
 _CALL = re.compile(r"tab\.selected\(([^)]*)\)")
 _NAME = re.compile(r"""["']([^"']+)["']""")
@@ -203,7 +203,3 @@ def resolve_many(source: str, frameworks: Iterable[str]) -> dict[str, str]:
             by_signature[signature] = code if code.strip() else ""
         out[framework] = by_signature[signature]
     return out
-
-
-def resolve(source: str, framework: str) -> str:
-    return resolve_many(source, [framework])[framework]

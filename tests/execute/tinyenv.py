@@ -41,5 +41,5 @@ def make_tiny_env(root: Path, framework: str) -> Path:
     return root
 
 
-if __name__ == "__main__":  # python -m polybook.execute.testenv DIR FRAMEWORK
+if __name__ == "__main__":  # python -m tests.execute.tinyenv DIR FRAMEWORK
     print(make_tiny_env(Path(sys.argv[1]), sys.argv[2]))

@@ -1,0 +1,62 @@
+"""The one owner of the build directory's layout: where each stage writes and
+the next one reads.
+
+    _build/split/<lang>/<framework>/<page>.ipynb     split notebooks
+    _build/executed/<lang>/<framework>/<page>.ipynb  executed notebooks
+    _build/work/                                     kernels' working directories
+    _build/cache/                                    execution cache (execute.cache_dir)
+    _build/render/<lang>/<site>/                     a site's generated Sphinx project
+    _build/html/<lang>/<site>/                       a site (<site>: a framework or "all")
+    _build/tools/node_modules/mathjax/               MathJax 3 (`make mathjax`)
+
+The Makefile fragments (`tools/make/*.mk`) spell the same paths at the shell edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+BUILD_DIR = "_build"
+DEFAULT_CACHE_DIR = f"{BUILD_DIR}/cache"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildLayout:
+    """The build paths of the book at `root` (all absolute when `root` is)."""
+
+    root: Path  # the book root
+    cache_dir: str = DEFAULT_CACHE_DIR  # the execution cache, relative to `root`
+
+    @property
+    def build(self) -> Path:
+        return self.root / BUILD_DIR
+
+    def split(self, lang: str) -> Path:
+        """The split notebooks of `lang`: `<framework>/<page>.ipynb` below."""
+        return self.build / "split" / lang
+
+    def executed(self, lang: str) -> Path:
+        """The executed notebooks of `lang`: `<framework>/<page>.ipynb` below."""
+        return self.build / "executed" / lang
+
+    @property
+    def work(self) -> Path:
+        """The kernels' working directories."""
+        return self.build / "work"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / self.cache_dir
+
+    def render(self, lang: str, site: str) -> Path:
+        """The generated Sphinx project (and Sphinx's state) of a site."""
+        return self.build / "render" / lang / site
+
+    def html(self, lang: str, site: str) -> Path:
+        return self.build / "html" / lang / site
+
+    @property
+    def mathjax(self) -> Path:
+        """Where `make mathjax` installs MathJax 3 (the default of `build html --mathjax`)."""
+        return self.build / "tools" / "node_modules" / "mathjax"
