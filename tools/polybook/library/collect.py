@@ -157,7 +157,8 @@ class PageCollector:
 
         if cell.line not in self._resolved:
             try:
-                self._resolved[cell.line] = resolve_many(cell.source, self.frameworks)
+                per_fw = resolve_many(cell.source, self.frameworks)
+                self._resolved[cell.line] = {fw: r.text for fw, r in per_fw.items()}
             except ParserSyntaxError:
                 self._resolved[cell.line] = {}
         resolved = self._resolved[cell.line].get(fw)

@@ -20,7 +20,7 @@ from polybook.config import FrameworkConfig
 from polybook.diagnostics import Code, Diagnostic
 from polybook.files import write_atomic
 from polybook.source.book import Book
-from polybook.source.model import CodeCell, Page
+from polybook.source.model import Page
 from polybook.split.model import Notebook
 from polybook.split.notebook import Resolved, build_notebook
 from polybook.split.select import ExistenceRule, page_frameworks
@@ -120,8 +120,9 @@ def split_page(
                 )
             )
             continue
-        for fw, text in per_fw.items():
-            resolved[fw][cell.line] = (text, _line_map(cell, text))
+        for fw, resolution in per_fw.items():
+            lines = tuple(cell.source_line(i) for i in resolution.origin)
+            resolved[fw][cell.line] = (resolution.text, lines)
     specs = kernelspecs or {}
     notebooks = {
         fw: build_notebook(page, fw, ordered, resolved[fw], specs.get(fw)) for fw in frameworks
@@ -129,15 +130,6 @@ def split_page(
     if aliases:
         notebooks = _rewrite_aliases(page, notebooks, aliases, diagnostics)
     return PageSplit(notebooks, tuple(diagnostics))
-
-
-def _line_map(cell: CodeCell, text: str) -> tuple[int, ...]:
-    """The book line of each line of a resolved version of `cell`."""
-    if text == cell.source:
-        return cell.line_map
-    from polybook.split.model import _stretch
-
-    return _stretch(cell.line_map, text.count("\n") + 1)
 
 
 def _rewrite_aliases(
