@@ -1,4 +1,9 @@
-"""The syntax-tree half of alias rewriting (imported only when a cell needs it)."""
+"""The syntax-tree half of alias rewriting (imported only when a cell needs it).
+
+A rewrite can change a cell's line count (`d2l.clip(x,\n low=0)` becomes
+`torch.clamp(x, min=0)`): each output line is traced to the input line of its
+first token through the trees' position metadata (`split.cstmap`).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 from polybook.split.aliases import AliasTable, ArgsAlias
+from polybook.split.cstmap import Tracking, line_origins, positions
 
 _ATOMS = (
     cst.Name,
@@ -129,7 +135,9 @@ def _bind(alias: ArgsAlias, args: Sequence[cst.Arg]) -> cst.BaseExpression | Non
     return result
 
 
-class _Aliases(cst.CSTTransformer):
+class _Aliases(Tracking):
+    # Every node its leave methods return is new (no `on_visit` skips children),
+    # so no input node needs to be known in advance.
     def __init__(self, table: AliasTable) -> None:
         super().__init__()
         self.table = table
@@ -174,11 +182,17 @@ class _Aliases(cst.CSTTransformer):
         return call.with_changes(func=method, args=args[1:])
 
 
-def rewrite_tree(source: str, table: AliasTable) -> str | None:
-    """`source` with simple, fluent and args aliases rewritten; None if it does
-    not parse."""
+def rewrite_tree(source: str, table: AliasTable) -> tuple[str, tuple[int, ...]] | None:
+    """`source` with simple, fluent and args aliases rewritten, and for each of its
+    lines the 0-based line of `source` it comes from; None if it does not parse."""
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError:
         return None
-    return module.visit(_Aliases(table)).code
+    rewriter = _Aliases(table)
+    result = module.visit(rewriter)
+    code = result.code
+    count = source.count("\n") + 1
+    if code == source:
+        return code, tuple(range(count))
+    return code, line_origins(positions(module), result, rewriter.provenance, count, code)

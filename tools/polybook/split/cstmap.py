@@ -27,7 +27,7 @@ class Tracking(cst.CSTTransformer):
     """A transformer that records where each node it returns comes from;
     `inputs`: the nodes of the input tree (those need no record)."""
 
-    def __init__(self, inputs: Container[cst.CSTNode]) -> None:
+    def __init__(self, inputs: Container[cst.CSTNode] = frozenset()) -> None:
         super().__init__()
         self.inputs = inputs
         self.provenance: Provenance = {}
