@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,7 +20,7 @@ from polybook.config import FrameworkConfig
 from polybook.diagnostics import Code, Diagnostic
 from polybook.files import write_atomic
 from polybook.source.book import Book
-from polybook.source.model import Page
+from polybook.source.model import CodeCell, Page
 from polybook.split.model import Notebook
 from polybook.split.notebook import Resolved, build_notebook
 from polybook.split.select import ExistenceRule, page_frameworks
@@ -83,6 +83,9 @@ class PageSplit:
 
     notebooks: dict[str, Notebook]
     diagnostics: tuple[Diagnostic, ...]
+    # fence lines of the code cells whose `tab.selected` branches were resolved
+    # (the others keep their source as written, in every framework)
+    resolved: frozenset[int] = frozenset()
 
 
 def split_page(
@@ -91,18 +94,24 @@ def split_page(
     rule: ExistenceRule = ExistenceRule.NAMED,
     aliases: Mapping[str, FrameworkConfig] | None = None,
     kernelspecs: Mapping[str, Mapping[str, str]] | None = None,
+    resolve: Callable[[CodeCell], bool] | None = None,
 ) -> PageSplit:
     """The notebooks of one parsed page, keyed by framework (configuration order).
 
     With `aliases` (framework -> its configuration), `d2l.xxx` aliases in each
-    framework's code cells are rewritten into native calls.
+    framework's code cells are rewritten into native calls. `resolve` chooses
+    the code cells whose `tab.selected` branches are resolved (default: all);
+    the others keep their source, with its map.
     """
     diagnostics: list[Diagnostic] = []
     frameworks = page_frameworks(page, ordered, rule)
     default = ordered[0]
     resolved: dict[str, dict[int, Resolved]] = {fw: {} for fw in frameworks}
+    done: set[int] = set()
     for cell in page.code_cells:
         if cell.language != "python" or "tab.selected" not in cell.source:
+            continue
+        if resolve is not None and not resolve(cell):
             continue
         # libcst is imported only for pages that need it (0.3 s of start-up).
         from polybook.split.tabselect import ParserSyntaxError, resolve_many
@@ -120,6 +129,7 @@ def split_page(
                 )
             )
             continue
+        done.add(cell.line)
         for fw, resolution in per_fw.items():
             lines = tuple(cell.source_line(i) for i in resolution.origin)
             resolved[fw][cell.line] = (resolution.text, lines)
@@ -129,7 +139,7 @@ def split_page(
     }
     if aliases:
         notebooks = _rewrite_aliases(page, notebooks, aliases, diagnostics)
-    return PageSplit(notebooks, tuple(diagnostics))
+    return PageSplit(notebooks, tuple(diagnostics), frozenset(done))
 
 
 def _rewrite_aliases(
