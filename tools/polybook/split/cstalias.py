@@ -2,7 +2,7 @@
 
 A rewrite can change a cell's line count (`d2l.clip(x,\n low=0)` becomes
 `torch.clamp(x, min=0)`): each output line is traced to the input line of its
-first token through the trees' position metadata (`split.cstmap`).
+first token through the trees' tokens (`split.cstmap`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 from polybook.split.aliases import AliasTable, ArgsAlias
-from polybook.split.cstmap import Tracking, line_origins, positions
+from polybook.split.cstmap import Tracking, generate, token_lines
 
 _ATOMS = (
     cst.Name,
@@ -30,6 +30,7 @@ _ATOMS = (
     cst.FormattedString,
 )
 _RECEIVER = "__polybook_receiver__"
+_EMPTY = cst.Module(body=[])
 _DEFAULT = cst.MaybeSentinel.DEFAULT
 
 
@@ -141,6 +142,13 @@ class _Aliases(Tracking):
     def __init__(self, table: AliasTable) -> None:
         super().__init__()
         self.table = table
+        # whether a rewritten node spans lines (else every line stays where it is)
+        self.joins = False
+
+    def _rewritten(self, original: cst.CSTNode, new: cst.BaseExpression) -> cst.BaseExpression:
+        if not self.joins:
+            self.joins = "\n" in _EMPTY.code_for_node(original)
+        return new
 
     def _dotted(self, target: str, like: cst.BaseExpression) -> cst.BaseExpression:
         node = cst.parse_expression(f"{self.table.lib_name}.{target}")
@@ -151,7 +159,9 @@ class _Aliases(Tracking):
     ) -> cst.BaseExpression:
         name = _d2l_name(updated_node)
         if name is not None and name in self.table.simple:
-            return self._dotted(self.table.simple[name], updated_node)
+            return self._rewritten(
+                original_node, self._dotted(self.table.simple[name], updated_node)
+            )
         return updated_node
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
@@ -160,16 +170,21 @@ class _Aliases(Tracking):
             return updated_node
         if name in self.table.simple_calls:
             func = self._dotted(self.table.simple_calls[name], updated_node.func)
-            return updated_node.with_changes(func=func)
+            return self._rewritten(original_node, updated_node.with_changes(func=func))
         if name in self.table.fluent:
-            return self._fluent(updated_node, self.table.fluent[name])
+            fluent = self._fluent(updated_node, self.table.fluent[name])
+            return (
+                updated_node if fluent is updated_node else self._rewritten(original_node, fluent)
+            )
         if name in self.table.args:
             replaced = _bind(self.table.args[name], updated_node.args)
             if replaced is None:
                 return updated_node
             if updated_node.lpar:
-                return replaced.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
-            return _atom(replaced)
+                replaced = replaced.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
+            else:
+                replaced = _atom(replaced)
+            return self._rewritten(original_node, replaced)
         return updated_node
 
     def _fluent(self, call: cst.Call, path: str) -> cst.BaseExpression:
@@ -193,6 +208,6 @@ def rewrite_tree(source: str, table: AliasTable) -> tuple[str, tuple[int, ...]] 
     result = module.visit(rewriter)
     code = result.code
     count = source.count("\n") + 1
-    if code == source:
-        return code, tuple(range(count))
-    return code, line_origins(positions(module), result, rewriter.provenance, count, code)
+    if code.count("\n") + 1 == count and not rewriter.joins:
+        return code, tuple(range(count))  # rewritten in place, line for line
+    return generate(result, token_lines(module), rewriter.provenance, count)

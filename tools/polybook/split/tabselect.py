@@ -10,7 +10,7 @@ without touching their text.
 
 Each resolution also gives, for every line of its code, the 0-based line of
 the input it comes from (`Resolution.origin`), from the position metadata of
-the input tree (`split.cstmap`): kept lines, comments and blank lines are
+the input tree's tokens (`split.cstmap`): kept lines, comments and blank lines are
 traced to their own line, a `pass` put into an emptied block to the first
 branch it replaces, an `else:` that replaces a resolved `elif` to that `elif`.
 """
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst import ParserSyntaxError
 
-from polybook.split.cstmap import Tracking, line_origins, positions
+from polybook.split.cstmap import Tracking, generate, token_lines
 from polybook.split.ipython import mask, unmask
 
 __all__ = ["ParserSyntaxError", "Resolution", "mentions_tab_selected", "resolve", "resolve_many"]
@@ -119,7 +119,7 @@ def _only_in_if_tests(source: str) -> bool:
 
 
 class _Resolver(Tracking):
-    def __init__(self, framework: str, full: bool, inputs: Container[cst.CSTNode]) -> None:
+    def __init__(self, framework: str, full: bool, inputs: Container[int]) -> None:
         super().__init__(inputs)
         self.framework = framework
         self.full = full
@@ -225,18 +225,16 @@ def resolve_many(source: str, frameworks: Iterable[str]) -> dict[str, Resolution
         return dict.fromkeys(wanted, Resolution(source, tuple(range(count))))
     masked, originals = mask(source)  # line for line
     module = cst.parse_module(masked)
-    before = positions(module)
+    lines = token_lines(module)
     full = not _only_in_if_tests(source)
     by_signature: dict[tuple[bool, ...], Resolution] = {}
     out: dict[str, Resolution] = {}
     for framework in wanted:
         signature = _signature(source, framework)
         if signature not in by_signature:
-            resolver = _Resolver(framework, full, before)
-            result = module.visit(resolver)
-            code = result.code
+            resolver = _Resolver(framework, full, lines)
+            code, origin = generate(module.visit(resolver), lines, resolver.provenance, count)
             if code.strip():
-                origin = line_origins(before, result, resolver.provenance, count, code)
                 by_signature[signature] = Resolution(unmask(code, originals), origin)
             else:
                 by_signature[signature] = Resolution("", (0,))
