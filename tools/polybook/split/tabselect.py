@@ -9,10 +9,12 @@ stores indentation relative to the enclosing block, so moved bodies dedent
 without touching their text.
 
 Each resolution also gives, for every line of its code, the 0-based line of
-the input it comes from (`Resolution.origin`), from the position metadata of
-the input tree's tokens (`split.cstmap`): kept lines, comments and blank lines are
-traced to their own line, a `pass` put into an emptied block to the first
-branch it replaces, an `else:` that replaces a resolved `elif` to that `elif`.
+the input it comes from (`Resolution.origin`), traced through the tokens of
+the input tree (`split.cstmap`), never by comparing text: kept lines,
+comments and blank lines come from their own line, a `pass` put into an
+emptied block from the first branch it replaces, an `else:` that replaces a
+resolved `elif` from that `elif`. Masking IPython lines keeps every line
+where it is.
 """
 
 from __future__ import annotations
