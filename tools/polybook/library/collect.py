@@ -51,10 +51,11 @@ def _saves(cell: CodeCell) -> bool:
 
 
 def library_split(page: Page, ordered: tuple[str, ...], mode: Mode) -> PageSplit:
-    """The split of `page` the library reads (no alias rewriting: `d2l.` code
-    stays as written in the library)."""
+    """The split of `page` the library reads: code cells only, no alias
+    rewriting (`d2l.` code stays as written in the library)."""
     resolve = _saves if mode is Mode.CLEAN else _never
-    return split_page(page, ordered, ExistenceRule.NAMED_IN_CODE, resolve=resolve)
+    rule = ExistenceRule.NAMED_IN_CODE
+    return split_page(page, ordered, rule, resolve=resolve, markdown=False)
 
 
 @dataclass(frozen=True, slots=True)

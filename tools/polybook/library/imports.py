@@ -183,14 +183,15 @@ def _runs(body: list[ast.stmt]) -> list[list[ast.stmt]]:
 
 def normalise_imports(block: str, first_party: frozenset[str]) -> Normalised:
     """`block` with its top-level import runs normalised."""
-    lines = block.split("\n")
-    origin = list(range(len(lines)))
+    unchanged = Normalised(block, [], tuple(range(block.count("\n") + 1)))
     if "import " not in block:
-        return Normalised(block, [], tuple(origin))
+        return unchanged
     try:
         tree = ast.parse(block)
     except SyntaxError:
-        return Normalised(block, [], tuple(origin))
+        return unchanged
+    lines = block.split("\n")
+    origin = list(unchanged.origin)
     skipped: list[int] = []
     # Work bottom-up so that earlier line numbers stay valid.
     for run in reversed(_runs(tree.body)):

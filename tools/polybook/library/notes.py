@@ -63,11 +63,15 @@ def _noted(lines: list[tuple[int, str]]) -> Noted:
     return Noted("\n".join(text for _, text in lines), tuple(line for line, _ in lines))
 
 
+def _unchanged(block: str) -> Noted:
+    return Noted(block, tuple(range(block.count("\n") + 1)))
+
+
 def add_notes(block: str, label: str) -> Noted:
     """`block` with a section note on each of its top-level definitions."""
+    if not label or ("def" not in block and "class" not in block):
+        return _unchanged(block)
     numbered = list(enumerate(block.split("\n")))  # (block line, text)
-    if not label:
-        return _noted(numbered)
     note = note_text(label) + _QUOTES
     chunks = split_before(numbered, lambda line: line[1].startswith(("def", "class")))
     out = list(chunks[0])
@@ -103,9 +107,9 @@ def add_notes_clean(block: str, label: str) -> Noted | None:
     """`block` with the note in the docstring of each top-level function and
     class (a docstring holding the note is added where there is none). None
     when the block does not parse."""
-    lines = list(enumerate(block.split("\n")))
     if not label:
-        return _noted(lines)
+        return _unchanged(block)
+    lines = list(enumerate(block.split("\n")))
     try:
         tree = ast.parse(block)
     except SyntaxError:

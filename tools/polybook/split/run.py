@@ -12,7 +12,7 @@ import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from polybook import __version__
@@ -95,13 +95,15 @@ def split_page(
     aliases: Mapping[str, FrameworkConfig] | None = None,
     kernelspecs: Mapping[str, Mapping[str, str]] | None = None,
     resolve: Callable[[CodeCell], bool] | None = None,
+    markdown: bool = True,
 ) -> PageSplit:
     """The notebooks of one parsed page, keyed by framework (configuration order).
 
     With `aliases` (framework -> its configuration), `d2l.xxx` aliases in each
     framework's code cells are rewritten into native calls. `resolve` chooses
     the code cells whose `tab.selected` branches are resolved (default: all);
-    the others keep their source, with its map.
+    the others keep their source, with its map. Without `markdown` the
+    notebooks hold their code cells only (what the library reads).
     """
     diagnostics: list[Diagnostic] = []
     frameworks = page_frameworks(page, ordered, rule)
@@ -134,8 +136,9 @@ def split_page(
             lines = tuple(cell.source_line(i) for i in resolution.origin)
             resolved[fw][cell.line] = (resolution.text, lines)
     specs = kernelspecs or {}
+    source = page if markdown else replace(page, blocks=list(page.code_cells))
     notebooks = {
-        fw: build_notebook(page, fw, ordered, resolved[fw], specs.get(fw)) for fw in frameworks
+        fw: build_notebook(source, fw, ordered, resolved[fw], specs.get(fw)) for fw in frameworks
     }
     if aliases:
         notebooks = _rewrite_aliases(page, notebooks, aliases, diagnostics)
