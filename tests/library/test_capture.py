@@ -148,8 +148,10 @@ def test_textual_select_like_the_old_toolchain() -> None:
     ],
 )
 def test_compat_notes(block: str, expected: str) -> None:
-    assert add_notes(block, "sec_a") == expected
-    assert add_notes(block, "") == block
+    noted = add_notes(block, "sec_a")
+    assert noted.text == expected
+    assert len(noted.origin) == expected.count("\n") + 1
+    assert add_notes(block, "").text == block
 
 
 def test_clean_notes_go_into_each_definitions_own_docstring() -> None:
@@ -158,12 +160,15 @@ def test_clean_notes_go_into_each_definitions_own_docstring() -> None:
         "def g(x) -> int:\n    return x\n\n"
         'def h():\n    """Long.\n\n    More.\n    """\n    return 1'
     )
-    assert add_notes_clean(block, "sec_a") == (
+    noted = add_notes_clean(block, "sec_a")
+    assert noted is not None and noted.text == (
         'class A:\n    """Doc.\n\n    Defined in :numref:`sec_a`"""\n    def f(self):\n'
         '        pass\n\ndef g(x) -> int:\n    """Defined in :numref:`sec_a`"""\n'
         '    return x\n\ndef h():\n    """Long.\n\n    More.\n\n'
         '    Defined in :numref:`sec_a`\n    """\n    return 1'
     )
+    # note lines count as the docstring they end or the signature they follow
+    assert noted.origin == (0, 1, 1, 1, 2, 3, 4, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 12, 13)
     assert add_notes_clean("def broken(:", "sec_a") is None
 
 

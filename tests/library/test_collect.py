@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from polybook.library.collect import PageCollector
+from polybook.library.collect import PageCollector, library_split
 from polybook.library.model import Mode, SavedBlock
 from polybook.library.run import generate_library
 from polybook.source.book import Book
@@ -15,8 +15,9 @@ ORDERED = ("pytorch", "mxnet", "tensorflow", "jax")
 
 
 def collect(text: str, mode: Mode = Mode.COMPAT) -> dict[str, list[SavedBlock]]:
-    collector = PageCollector(ORDERED, ORDERED, mode, frozenset(), "d2l")
-    return collector.collect(parse_text(text))[0]
+    collector = PageCollector(ORDERED, mode, frozenset(), "d2l")
+    page = parse_text(text)
+    return collector.collect(page, library_split(page, ORDERED, mode))[0]
 
 
 def _cell(marker: str, body: str) -> str:

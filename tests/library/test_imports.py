@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import pytest
 
-from polybook.library.imports import normalise_imports
+from polybook.library.imports import Normalised, normalise_imports
 
 FIRST = frozenset({"d2l"})
 
 
 def norm(block: str) -> str:
-    text, skipped = normalise_imports(block, FIRST)
-    assert skipped == []
-    return text
+    result = normalise_imports(block, FIRST)
+    assert result.skipped == []
+    assert len(result.origin) == result.text.count("\n") + 1
+    return result.text
 
 
 @pytest.mark.parametrize(
@@ -80,14 +81,20 @@ def test_normalised(block: str, expected: str) -> None:
     ],
 )
 def test_unsupported_runs_are_kept_and_reported(block: str) -> None:
-    text, skipped = normalise_imports(block, FIRST)
-    assert text == block and skipped == [0]
+    result = normalise_imports(block, FIRST)
+    assert result.text == block and result.skipped == [0]
 
 
 def test_nested_imports_and_broken_code_are_left_alone() -> None:
     block = "def f():\n    import b\n    import a\n"
-    assert normalise_imports(block, FIRST) == (block, [])
-    assert normalise_imports("import b\nimport a\ndef (", FIRST) == (
-        "import b\nimport a\ndef (",
-        [],
+    assert normalise_imports(block, FIRST) == Normalised(block, [], (0, 1, 2, 3))
+    assert normalise_imports("import b\nimport a\ndef (", FIRST) == Normalised(
+        "import b\nimport a\ndef (", [], (0, 1, 2)
     )
+
+
+def test_each_sorted_line_comes_from_the_first_statement_importing_it() -> None:
+    block = "import sys\nfrom d2l import b\nimport os\nfrom d2l import a\nx = 1"
+    result = normalise_imports(block, FIRST)
+    assert result.text == "import os\nimport sys\nfrom d2l import a, b\n\nx = 1"
+    assert result.origin == (2, 0, 1, 3, 4)

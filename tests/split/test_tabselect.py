@@ -11,7 +11,7 @@ from polybook.split.tabselect import resolve_many
 
 
 def resolve(source: str, framework: str) -> str:
-    return resolve_many(source, [framework])[framework]
+    return resolve_many(source, [framework])[framework].text
 
 
 def src(text: str) -> str:
@@ -148,7 +148,7 @@ def test_conditional_expression_is_resolved() -> None:
 def test_list_argument_and_shared_outputs() -> None:
     code = "if tab.selected(['jax', 'tensorflow']):\n    a = 1\nb = 2\n"
     out = resolve_many(code, ["pytorch", "mxnet", "jax", "tensorflow"])
-    assert out == {
+    assert {fw: r.text for fw, r in out.items()} == {
         "pytorch": "b = 2\n",
         "mxnet": "b = 2\n",
         "jax": "a = 1\nb = 2\n",

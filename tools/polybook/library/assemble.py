@@ -94,7 +94,8 @@ class _Assembler:
     classes: dict[str, int] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    def add(self, text: str, block: SavedBlock) -> None:
+    def add(self, text: str, block: SavedBlock, offset: int = 0) -> None:
+        """Add `text`, the lines of `block.text` from line `offset` on."""
         lines = text.split("\n")
         starts_class = lines[0].startswith("class")
         add = f"@{self.library}.add_to_class"
@@ -107,16 +108,20 @@ class _Assembler:
         parts = split_before(lines, lambda line: line.startswith(add))
         head = "\n".join(parts[0]).rstrip()
         if head:
-            self.add(head, block)
+            self.add(head, block, offset)
+        at = offset + len(parts[0])
         for part in parts[1:]:
-            self._method(part, block)
+            self._method(part, block, block.book_line(at))
+            at += len(part)
 
-    def _method(self, part: list[str], block: SavedBlock) -> None:
+    def _method(self, part: list[str], block: SavedBlock, line: int) -> None:
+        """Add a method (`part`: decorator, `def`, body; `line`: the decorator's
+        page line)."""
         target = re.search(rf"@{re.escape(self.library)}\.add_to_class\(([.\w]+)\)", part[0])
         name = target.group(1).split(".")[-1] if target is not None else None
         index = self.classes.get(name) if name is not None else None
         if index is None or name is None:
-            self.diagnostics.append(_unknown(block, part[0], name, self.mode))
+            self.diagnostics.append(_unknown(block.file, line, part[0], name, self.mode))
             if name is not None or self.mode is Mode.CLEAN:
                 self.out.append("\n".join(part))
             return
@@ -136,7 +141,7 @@ class _Assembler:
                 Diagnostic.make(
                     Code.LIBRARY_DUPLICATE_METHOD,
                     block.file,
-                    block.line,
+                    line,
                     f"method {name}.{method_name} is already in the class body: the "
                     "library defines it twice, the later one wins (--clean keeps one)",
                 )
@@ -155,20 +160,20 @@ def assemble(
     return assembler.out, assembler.diagnostics
 
 
-def _unknown(block: SavedBlock, decorator: str, name: str | None, mode: Mode) -> Diagnostic:
+def _unknown(file: str, line: int, decorator: str, name: str | None, mode: Mode) -> Diagnostic:
     if name is None:
         kept = "kept as written" if mode is Mode.CLEAN else "dropped, as d2lbook does"
         return Diagnostic.make(
             Code.LIBRARY_ADD_TO_CLASS,
-            block.file,
-            block.line,
+            file,
+            line,
             f"{decorator.strip()!r} does not name a class: the method is {kept}",
             severity=Severity.WARNING,
         )
     return Diagnostic.make(
         Code.LIBRARY_ADD_TO_CLASS,
-        block.file,
-        block.line,
+        file,
+        line,
         f"{decorator.strip()!r}: no class {name} is saved earlier in this library (a saved "
         "block must start with `class`): the method is kept as written",
     )

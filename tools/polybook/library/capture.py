@@ -29,7 +29,7 @@ _SELECTED = "tab.selected"
 
 @dataclass(frozen=True, slots=True)
 class Mark:
-    index: int  # 0-based line of the mark in the captured cell text
+    index: int  # 0-based line of the mark in the cell text (`\n`-separated)
     empty: bool  # the mark captured no code at all
     repeated: bool  # the mark lies in lines an earlier mark of the cell already saved
 
@@ -37,6 +37,8 @@ class Mark:
 @dataclass(slots=True)
 class Capture:
     lines: list[str] = field(default_factory=list)
+    # for each captured line, the 0-based line of the cell text it comes from
+    origin: list[int] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
 
     @property
@@ -48,30 +50,47 @@ def has_mark(source: str) -> bool:
     return "@save" in source and MARK.search(source) is not None
 
 
+def _split(source: str) -> tuple[list[str], list[int]]:
+    """`source.splitlines()` (what the old toolchain cuts a cell into) and, for
+    each of its lines, the index of the `\n`-separated line it is part of."""
+    lines: list[str] = []
+    index: list[int] = []
+    parts = source.split("\n")
+    if source.endswith("\n"):
+        parts.pop()
+    for k, part in enumerate(parts):
+        pieces = part.splitlines() or [""]
+        lines.extend(pieces)
+        index.extend([k] * len(pieces))
+    return lines, index
+
+
 def capture(source: str) -> Capture:
     """The lines every save mark of `source` takes, in order."""
-    lines = source.splitlines()
+    lines, index = _split(source)
     result = Capture()
     covered = -1  # last line index taken by an earlier mark
     for i, line in enumerate(lines):
         found = MARK.search(line)
         if found is None:
             continue
-        taken: list[str] = []
+        taken: list[int] = []  # indices into `lines`
         head = line[: found.start()].rstrip()
-        if head:
-            taken.append(head)
         j = i + 1
         while j < len(lines) and lines[j] and not lines[j].startswith(" "):
-            taken.append(lines[j])
+            taken.append(j)
             j += 1
         while j < len(lines) and (not lines[j] or lines[j].startswith(" ")):
-            taken.append(lines[j])
+            taken.append(j)
             j += 1
-        empty = not any(t.strip() for t in taken)
-        result.marks.append(Mark(i, empty, i <= covered))
+        empty = not head and not any(lines[t].strip() for t in taken)
+        result.marks.append(Mark(index[i], empty, i <= covered))
         covered = max(covered, j - 1)
-        result.lines.extend(taken)
+        if head:
+            result.lines.append(head)
+            result.origin.append(index[i])
+        result.lines.extend(lines[t] for t in taken)
+        result.origin.extend(index[t] for t in taken)
     return result
 
 

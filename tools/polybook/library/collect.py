@@ -1,8 +1,22 @@
-"""One page -> the blocks it saves into each framework's library.
+"""One page, split for each framework -> the blocks it saves into each library.
 
-Which code cells a framework gets is the split stage's decision (existence
-rule with code markers only, as the existing toolchain does for libraries;
-`CodeCell.belongs_to`). The section note's label is looked up like this:
+The library reads the split stage's output (`library_split`): which pages
+exist for a framework (the existence rule with code markers only,
+`ExistenceRule.NAMED_IN_CODE`, as the existing toolchain does for libraries),
+which code cells each framework gets, and their code with its line map. From
+the page model it takes what a notebook does not hold: the section labels and
+the prose cut into the old toolchain's markdown cells, for the notes.
+
+`tab.selected` in saved code: clean mode lets the split stage resolve the
+cells that hold a save mark (syntax tree, exactly as in the notebooks); compat
+mode asks it to resolve none and applies the old toolchain's textual
+selection (`capture.textual_select`) to the split cell, whose source is then
+the framework-agnostic code with its map. The textual rule is also the
+fallback for a cell the split could not resolve and the only rule for the
+older `d2l.USE_<FRAMEWORK>` switches. Every line keeps its page line, so each
+diagnostic is placed through the cell maps.
+
+The section note's label is looked up like this:
 
 * compat: in the page's markdown cells (the prose between two code fences)
   before the cell that precedes the code cell, the last ``:label:`` whose
@@ -13,9 +27,8 @@ rule with code markers only, as the existing toolchain does for libraries;
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from polybook.diagnostics import Code, Diagnostic
 from polybook.library.capture import Capture, capture, has_mark, textual_select
@@ -23,10 +36,26 @@ from polybook.library.imports import normalise_imports
 from polybook.library.model import Mode, SavedBlock
 from polybook.library.notes import add_notes, add_notes_clean
 from polybook.library.statements import capture_statements
-from polybook.source.model import CodeCell, LabelKind, Page, TextBlock, TocBlock
-from polybook.split.select import ExistenceRule, page_frameworks
+from polybook.source.model import CodeCell, LabelKind, Page
+from polybook.split.model import Cell
+from polybook.split.run import PageSplit, split_page
+from polybook.split.select import ExistenceRule
 
-_ROLE = re.compile(r":([-/\\.\w]+):(`[ *+,\-./\\\w]+`)?")
+
+def _never(cell: CodeCell) -> bool:
+    return False
+
+
+def _saves(cell: CodeCell) -> bool:
+    return has_mark(cell.source)
+
+
+def library_split(page: Page, ordered: tuple[str, ...], mode: Mode) -> PageSplit:
+    """The split of `page` the library reads: code cells only, no alias
+    rewriting (`d2l.` code stays as written in the library)."""
+    resolve = _saves if mode is Mode.CLEAN else _never
+    rule = ExistenceRule.NAMED_IN_CODE
+    return split_page(page, ordered, rule, resolve=resolve, markdown=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,36 +66,41 @@ class _Item:
     labels: tuple[str, ...] = ()  # `sec_` labels of a prose cell, in order
 
 
-def _labels(text: str) -> tuple[str, ...]:
-    return tuple(
-        content[1:-1]
-        for name, content in _ROLE.findall(text)
-        if name == "label" and "sec_" in content
-    )
-
-
 def _items(page: Page) -> list[_Item]:
+    """The page as the old toolchain's cells: the prose between two code fences
+    (the dropped `%load_ext d2lbook.tab` cell cuts it too) and the code cells."""
     items: list[_Item] = []
-    prose: list[str] = []
+    span: list[int] = []  # first and last line of the prose gathered so far
+    text = False  # whether that prose has any non-blank text
     last_end = 0
 
     def flush() -> None:
-        text = "\n".join(prose)
-        if text.strip():
-            items.append(_Item(None, _labels(text)))
-        prose.clear()
+        nonlocal text
+        if span and text:
+            first, last = span[0], span[-1]
+            labels = tuple(
+                label.name
+                for label in page.labels
+                if first <= label.line <= last
+                and "sec_" in label.name
+                and label.kind is not LabelKind.EQUATION
+            )
+            items.append(_Item(None, labels))
+        span.clear()
+        text = False
 
+    interact = page.interact_line
     for block in page.blocks:
         if isinstance(block, CodeCell):
             flush()
             items.append(_Item(block))
-            last_end = block.end_line
-            continue
-        assert isinstance(block, TextBlock | TocBlock)
-        interact = page.interact_line
-        if interact is not None and last_end < interact < block.line:
-            flush()  # the dropped `%load_ext d2lbook.tab` cell cut the prose
-        prose.append(block.text)
+        else:
+            if interact is not None and last_end < interact < block.line:
+                flush()
+            span[1:] = [block.end_line]
+            if len(span) == 1:
+                span.insert(0, block.line)
+            text = text or bool(block.text.strip())
         last_end = block.end_line
     flush()
     return items
@@ -87,21 +121,6 @@ def _clean_label(page: Page, cell: CodeCell) -> str:
     return found
 
 
-def _origin(lines: list[str], original: list[str]) -> list[int]:
-    """For each line of a resolved cell, the index of the same line in the cell."""
-    found: list[int] = []
-    at = 0
-    for line in lines:
-        key = line.strip()
-        hit = next((k for k in range(at, len(original)) if original[k].strip() == key), None)
-        if hit is None:
-            found.append(at)
-        else:
-            found.append(hit)
-            at = hit + 1
-    return found
-
-
 def _dedent(lines: list[str]) -> list[str]:
     width = len(lines[0]) - len(lines[0].lstrip(" "))
     if not width:
@@ -109,30 +128,38 @@ def _dedent(lines: list[str]) -> list[str]:
     return [line[min(width, len(line) - len(line.lstrip(" "))) :] for line in lines]
 
 
-@dataclass(slots=True)
-class PageCollector:
-    """Collects the saved blocks of pages for a set of frameworks."""
+def _strip(text: str, lines: list[int]) -> tuple[str, list[int]]:
+    """Trailing spaces removed and the text stripped, with the map of what is left."""
+    rstripped = "\n".join(line.rstrip() for line in text.split("\n"))
+    stripped = rstripped.strip()
+    lead = rstripped[: len(rstripped) - len(rstripped.lstrip())].count("\n")
+    return stripped, lines[lead : lead + stripped.count("\n") + 1]
 
-    ordered: tuple[str, ...]
+
+@dataclass(frozen=True, slots=True)
+class PageCollector:
+    """Collects the saved blocks of split pages for a set of frameworks."""
+
     frameworks: tuple[str, ...]  # those that have a library
     mode: Mode
     first_party: frozenset[str]
     library: str  # the book's library, as code names it (`d2l`)
-    _resolved: dict[int, dict[str, str]] = field(default_factory=dict)  # per page, by cell
 
-    def collect(self, page: Page) -> tuple[dict[str, list[SavedBlock]], list[Diagnostic]]:
+    def collect(
+        self, page: Page, split: PageSplit
+    ) -> tuple[dict[str, list[SavedBlock]], list[Diagnostic]]:
+        """`split`: `library_split(page, ...)` for the same mode."""
         out: dict[str, list[SavedBlock]] = {}
         diagnostics: list[Diagnostic] = []
         if not any(has_mark(cell.source) for cell in page.code_cells):
             return out, diagnostics
-        self._resolved.clear()
-        default = self.ordered[0]
-        present = page_frameworks(page, self.ordered, ExistenceRule.NAMED_IN_CODE)
         items = _items(page)
         for fw in self.frameworks:
-            if fw not in present:
+            notebook = split.notebooks.get(fw)
+            if notebook is None:
                 continue
-            kept = [i for i in items if i.cell is None or i.cell.belongs_to(fw, default)]
+            code = {cell.line: cell for cell in notebook.code_cells}
+            kept = [i for i in items if i.cell is None or i.cell.line in code]
             blocks: list[SavedBlock] = []
             for index, item in enumerate(kept):
                 cell = item.cell
@@ -143,76 +170,80 @@ class PageCollector:
                     if self.mode is Mode.COMPAT
                     else _clean_label(page, cell)
                 )
-                block = self._block(page, cell, fw, label, diagnostics)
+                lines, book = _code(code[cell.line], fw, cell.line in split.resolved, self.library)
+                block = self._block(page.file, lines, book, label, diagnostics)
                 if block is not None:
                     blocks.append(block)
             out[fw] = blocks
-        return out, _unique(diagnostics)
-
-    def _source(self, cell: CodeCell, fw: str) -> tuple[list[str], list[int]]:
-        """The cell's code for `fw`: compat resolves `tab.selected` like the old
-        toolchain (textually), clean like the split stage (syntax tree)."""
-        if self.mode is Mode.COMPAT or "tab.selected" not in cell.source:
-            return textual_select(cell.source, fw, self.library)
-        from polybook.split.tabselect import ParserSyntaxError, resolve_many
-
-        if cell.line not in self._resolved:
-            try:
-                self._resolved[cell.line] = resolve_many(cell.source, self.frameworks)
-            except ParserSyntaxError:
-                self._resolved[cell.line] = {}
-        resolved = self._resolved[cell.line].get(fw)
-        if resolved is None:
-            return textual_select(cell.source, fw, self.library)
-        lines = resolved.split("\n")
-        return lines, _origin(lines, cell.source.split("\n"))
+        return out, list(dict.fromkeys(diagnostics))  # a shared cell reports once
 
     def _block(
-        self, page: Page, cell: CodeCell, fw: str, label: str, diagnostics: list[Diagnostic]
+        self,
+        file: str,
+        lines: list[str],
+        book: tuple[int, ...],
+        label: str,
+        found: list[Diagnostic],
     ) -> SavedBlock | None:
-        lines, origin = self._source(cell, fw)
+        """The block a cell's code for one framework saves (`book`: the page line
+        of each of its `lines`), its diagnostics appended to `found`."""
         source = "\n".join(lines)
         statements = capture_statements(source) if self.mode is Mode.CLEAN else None
         taken = statements or capture(source)
 
         def line_of(index: int) -> int:
-            return cell.source_line(origin[index] if index < len(origin) else 0)
+            return book[min(index, len(book) - 1)]
 
-        _mark_diagnostics(page, taken, line_of, diagnostics)
+        _mark_diagnostics(file, taken, line_of, found)
         if not taken.lines or not taken.text.strip():
             return None
-        first = line_of(taken.marks[0].index)
-        body = taken.lines
-        if self.mode is Mode.CLEAN:
-            body = _dedent(body)
-        text, skipped = normalise_imports("\n".join(body), self.first_party)
-        if skipped:
-            diagnostics.append(
+        body = _dedent(taken.lines) if self.mode is Mode.CLEAN else taken.lines
+        body_lines = [line_of(i) for i in taken.origin]
+        normalised = normalise_imports("\n".join(body), self.first_party)
+        for index in normalised.skipped:
+            found.append(
                 Diagnostic.make(
                     Code.IMPORTS_NOT_NORMALISED,
-                    page.file,
-                    first,
+                    file,
+                    body_lines[index],
                     "imports of this saved block are kept as written (comments, statements "
                     "over several lines or long lines): d2lbook's isort may order them "
                     "differently",
                 )
             )
-        text = "\n".join(line.rstrip() for line in text.split("\n")).strip()
+        text, text_lines = _strip(normalised.text, [body_lines[i] for i in normalised.origin])
         if not text:
             return None
         noted = add_notes_clean(text, label) if self.mode is Mode.CLEAN else None
-        return SavedBlock(noted or add_notes(text, label), label, page.file, first)
+        if noted is None:
+            noted = add_notes(text, label)
+        first = line_of(taken.marks[0].index)
+        lines_of_text = tuple(text_lines[i] for i in noted.origin)
+        return SavedBlock(noted.text, label, file, first, lines_of_text)
+
+
+def _code(
+    cell: Cell, framework: str, resolved: bool, library: str
+) -> tuple[list[str], tuple[int, ...]]:
+    """A framework's code of a split cell, and the page line of each of its lines:
+    as the split resolved it, else by the old toolchain's textual selection."""
+    if resolved:
+        return cell.source.split("\n"), cell.lines
+    kept, origin = textual_select(cell.source, framework, library)
+    if not kept:
+        return [], (cell.line,)
+    return kept, tuple(cell.book_line(i) for i in origin)
 
 
 def _mark_diagnostics(
-    page: Page, taken: Capture, line_of: Callable[[int], int], diagnostics: list[Diagnostic]
+    file: str, taken: Capture, line_of: Callable[[int], int], diagnostics: list[Diagnostic]
 ) -> None:
     for mark in taken.marks:
         if mark.empty:
             diagnostics.append(
                 Diagnostic.make(
                     Code.SAVE_CAPTURES_NOTHING,
-                    page.file,
+                    file,
                     line_of(mark.index),
                     "#@save saves nothing here: a standalone mark saves the top-level "
                     "statements right below it (no blank line in between)",
@@ -222,14 +253,9 @@ def _mark_diagnostics(
             diagnostics.append(
                 Diagnostic.make(
                     Code.SAVE_REPEATED,
-                    page.file,
+                    file,
                     line_of(mark.index),
                     "#@save inside code an earlier mark of this cell already saves: the "
                     "default library has these lines twice (--clean: once)",
                 )
             )
-
-
-def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """Diagnostics of a cell shared by several frameworks, once."""
-    return list(dict.fromkeys(diagnostics))

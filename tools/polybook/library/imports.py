@@ -30,12 +30,27 @@ _LINE_LENGTH = 79
 _STDLIB = frozenset(sys.stdlib_module_names)
 _FUTURE, _STDLIB_SECTION, _THIRD, _FIRST, _LOCAL = range(5)
 _DEFINITION = ("def ", "class ", "@", "async def ")
+_Line = tuple[str, int]  # an output line and the 0-based input line it comes from
 
 
 @dataclass(slots=True)
 class _Section:
     straight: dict[str, list[str | None]] = field(default_factory=dict)  # module -> as-names
     froms: dict[str, dict[str, list[str | None]]] = field(default_factory=dict)
+    # (module, name or "", as-name) -> 0-based line of the first statement importing it
+    first: dict[tuple[str, str, str | None], int] = field(default_factory=dict)
+
+    def note(self, key: tuple[str, str, str | None], line: int) -> None:
+        self.first.setdefault(key, line)
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    """A block with its import runs normalised."""
+
+    text: str
+    skipped: list[int]  # 0-based lines (of the input) of the runs left as written
+    origin: tuple[int, ...]  # for each line of `text`, the 0-based input line it comes from
 
 
 def _natural(text: str) -> list[int | str]:
@@ -77,39 +92,53 @@ def _add(bucket: list[str | None], alias: str | None) -> None:
         bucket.append(alias)
 
 
-def _sorted_lines(statements: Iterable[ast.stmt], first_party: frozenset[str]) -> list[str]:
+def _sorted_lines(statements: Iterable[ast.stmt], first_party: frozenset[str]) -> list[_Line]:
+    """The import lines of a run, each with the 0-based line of the first
+    statement that imports (one of) its names."""
     sections: dict[int, _Section] = {}
     for node in statements:
+        line = node.lineno - 1
         if isinstance(node, ast.Import):
             for alias in node.names:
                 section = sections.setdefault(_section_of(alias.name, first_party), _Section())
                 _add(section.straight.setdefault(alias.name, []), alias.asname)
+                section.note((alias.name, "", alias.asname), line)
         elif isinstance(node, ast.ImportFrom):
             module = "." * node.level + (node.module or "")
             section = sections.setdefault(_section_of(module, first_party), _Section())
             names = section.froms.setdefault(module, {})
             for alias in node.names:
                 _add(names.setdefault(alias.name, []), alias.asname)
-    out: list[str] = []
+                section.note((module, alias.name, alias.asname), line)
+    out: list[_Line] = []
     for number in sorted(sections):
         section = sections[number]
         for module in sorted(section.straight, key=_module_key):
             aliases = section.straight[module]
             if None in aliases:
-                out.append(f"import {module}")
-            out.extend(f"import {module} as {a}" for a in aliases if a is not None)
+                out.append((f"import {module}", section.first[(module, "", None)]))
+            out.extend(
+                (f"import {module} as {a}", section.first[(module, "", a)])
+                for a in aliases
+                if a is not None
+            )
         for module in sorted(section.froms, key=_module_key):
-            out.extend(_from_lines(module, section.froms[module]))
+            out.extend(_from_lines(module, section.froms[module], section.first))
     return out
 
 
-def _from_lines(module: str, names: dict[str, list[str | None]]) -> list[str]:
-    out: list[str] = []
+def _from_lines(
+    module: str,
+    names: dict[str, list[str | None]],
+    first: dict[tuple[str, str, str | None], int],
+) -> list[_Line]:
+    out: list[_Line] = []
     group: list[str] = []
 
     def flush() -> None:
         if group:
-            out.append(f"from {module} import {', '.join(group)}")
+            line = min(first[(module, name, None)] for name in group)
+            out.append((f"from {module} import {', '.join(group)}", line))
             group.clear()
 
     for name in sorted(names, key=_name_key):
@@ -119,9 +148,9 @@ def _from_lines(module: str, names: dict[str, list[str | None]]) -> list[str]:
             continue
         flush()
         if None in aliases:
-            out.append(f"from {module} import {name}")
+            out.append((f"from {module} import {name}", first[(module, name, None)]))
         for alias in sorted((a for a in aliases if a is not None), key=_natural):
-            out.append(f"from {module} import {name} as {alias}")
+            out.append((f"from {module} import {name} as {alias}", first[(module, name, alias)]))
     flush()
     return out
 
@@ -152,16 +181,17 @@ def _runs(body: list[ast.stmt]) -> list[list[ast.stmt]]:
     return runs
 
 
-def normalise_imports(block: str, first_party: frozenset[str]) -> tuple[str, list[int]]:
-    """`block` with its top-level import runs normalised, and the 0-based lines of
-    the runs left as written."""
+def normalise_imports(block: str, first_party: frozenset[str]) -> Normalised:
+    """`block` with its top-level import runs normalised."""
+    unchanged = Normalised(block, [], tuple(range(block.count("\n") + 1)))
     if "import " not in block:
-        return block, []
+        return unchanged
     try:
         tree = ast.parse(block)
     except SyntaxError:
-        return block, []
+        return unchanged
     lines = block.split("\n")
+    origin = list(unchanged.origin)
     skipped: list[int] = []
     # Work bottom-up so that earlier line numbers stay valid.
     for run in reversed(_runs(tree.body)):
@@ -173,15 +203,18 @@ def normalise_imports(block: str, first_party: frozenset[str]) -> tuple[str, lis
             skipped.append(start)
             continue
         new = _sorted_lines(run, first_party)
-        if any(len(line) > _LINE_LENGTH for line in new):
+        if any(len(text) > _LINE_LENGTH for text, _ in new):
             skipped.append(start)
             continue
         after = end + 1
         while after < len(lines) and not lines[after].strip():
             after += 1
-        following: list[str] = []
+        following: list[_Line] = []
         if after < len(lines):
             code = next((ln for ln in lines[after:] if ln.strip() and not ln.startswith("#")), "")
-            following = [""] * (2 if code.startswith(_DEFINITION) else 1)
-        lines[start:after] = new + following
-    return "\n".join(lines), sorted(skipped)
+            # blank lines stand for those they replace (or for the run's last line)
+            following = [("", min(end + 1 + k, after - 1)) for k in range(2)]
+            following = following[: 2 if code.startswith(_DEFINITION) else 1]
+        lines[start:after] = [text for text, _ in new + following]
+        origin[start:after] = [line for _, line in new + following]
+    return Normalised("\n".join(lines), sorted(skipped), tuple(origin))

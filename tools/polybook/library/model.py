@@ -29,7 +29,15 @@ class SavedBlock:
     text: str  # captured, normalised code with its ``Defined in`` notes
     label: str  # section label for the ``Defined in`` note ("" for none)
     file: str  # page file, as shown in diagnostics
-    line: int  # source line of the cell's first save mark
+    line: int  # page line of the cell's first save mark
+    # page line of each line of `text` (a note line: the line it was placed after)
+    lines: tuple[int, ...] = ()
+
+    def book_line(self, index: int) -> int:
+        """Page line of the 0-based line `index` of `text` (`line` when unknown)."""
+        if 0 <= index < len(self.lines):
+            return self.lines[index]
+        return self.line
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,20 +11,37 @@ a ``def f(x) -> T:`` signature in the next definition with a `):` line, if any.
 
 Clean mode (`add_notes_clean`) puts the note at the end of each top-level
 definition's own docstring, or adds a docstring holding the note.
+
+Both return, with the text, the line of the block each line comes from, so
+that positions in a noted block lead back to the page (a note line counts as
+the line it was placed after).
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
 
 _QUOTES = '"""'
+_SINGLE = "'''"
+_T = TypeVar("_T")
 
 
-def split_before(lines: list[str], starts: Callable[[str], bool]) -> list[list[str]]:
+@dataclass(frozen=True, slots=True)
+class Noted:
+    """A block with its notes, and for each of its lines the 0-based line of the
+    block it comes from."""
+
+    text: str
+    origin: tuple[int, ...]
+
+
+def split_before(lines: list[_T], starts: Callable[[_T], bool]) -> list[list[_T]]:
     """`lines` cut before every line for which `starts` holds (the first part
     holds the lines before the first such line, possibly none)."""
-    parts: list[list[str]] = []
+    parts: list[list[_T]] = []
     begin = 0
     for i, line in enumerate(lines):
         if starts(line):
@@ -42,50 +59,61 @@ def note_text(label: str) -> str:
     return f"Defined in :numref:`{label}`"
 
 
-def add_notes(block: str, label: str) -> str:
+def _noted(lines: list[tuple[int, str]]) -> Noted:
+    return Noted("\n".join(text for _, text in lines), tuple(line for line, _ in lines))
+
+
+def _unchanged(block: str) -> Noted:
+    return Noted(block, tuple(range(block.count("\n") + 1)))
+
+
+def add_notes(block: str, label: str) -> Noted:
     """`block` with a section note on each of its top-level definitions."""
-    if not label:
-        return block
+    if not label or ("def" not in block and "class" not in block):
+        return _unchanged(block)
+    numbered = list(enumerate(block.split("\n")))  # (block line, text)
     note = note_text(label) + _QUOTES
-    chunks = split_before(block.split("\n"), lambda line: line.startswith(("def", "class")))
+    chunks = split_before(numbered, lambda line: line[1].startswith(("def", "class")))
     out = list(chunks[0])
     for chunk in chunks[1:]:
-        parts = split_before(chunk, lambda line: "):" in line)
+        parts = split_before(chunk, lambda line: "):" in line[1])
         if len(parts) > 1:
             body = parts[1]
-            doc = body[1] if len(body) > 1 else _indent(chunk[0]) + "    "
+            where = body[0][0]
+            doc = body[1][1] if len(body) > 1 else _indent(chunk[0][1]) + "    "
             if doc.lstrip().startswith(_QUOTES) and doc.endswith(_QUOTES):
-                body[1] = f"{doc[:-3]}\n\n{_indent(doc)}{note}"
+                where = body[1][0]
+                body[1:2] = [(where, doc[:-3]), (where, ""), (where, _indent(doc) + note)]
             else:
-                body.insert(1, f"{_indent(doc)}{_QUOTES}{note}")
+                body.insert(1, (where, f"{_indent(doc)}{_QUOTES}{note}"))
         out.extend(line for part in parts for line in part)
-    return "\n".join(out)
+    return _noted(out)
 
 
-def _docstring_end(lines: list[str], node: ast.Expr, indent: str, note: str) -> None:
+def _docstring_end(lines: list[tuple[int, str]], node: ast.Expr, indent: str, note: str) -> None:
     """Append the note to the docstring `node` (in place in `lines`)."""
     end = (node.end_lineno or node.lineno) - 1
-    closing = lines[end]
-    if closing.strip() in (_QUOTES, "'''"):
-        lines[end:end] = ["", indent + note]
+    where, closing = lines[end]
+    if closing.strip() in (_QUOTES, _SINGLE):
+        lines[end:end] = [(where, ""), (where, indent + note)]
         return
     text = closing.rstrip()
-    if not text.endswith((_QUOTES, "'''")):
+    if not text.endswith((_QUOTES, _SINGLE)):
         return  # a docstring in single quotes: left alone
-    lines[end] = f"{text[:-3]}\n\n{indent}{note}{text[-3:]}"
+    lines[end : end + 1] = [(where, text[:-3]), (where, ""), (where, indent + note + text[-3:])]
 
 
-def add_notes_clean(block: str, label: str) -> str | None:
+def add_notes_clean(block: str, label: str) -> Noted | None:
     """`block` with the note in the docstring of each top-level function and
     class (a docstring holding the note is added where there is none). None
     when the block does not parse."""
     if not label:
-        return block
+        return _unchanged(block)
+    lines = list(enumerate(block.split("\n")))
     try:
         tree = ast.parse(block)
     except SyntaxError:
         return None
-    lines = block.split("\n")
     note = note_text(label)
     definitions = [
         n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
@@ -94,11 +122,12 @@ def add_notes_clean(block: str, label: str) -> str | None:
         first = node.body[0]
         if first.lineno == node.lineno:
             continue  # a body on the `def` line: no room for a docstring
-        indent = _indent(lines[first.lineno - 1])
+        indent = _indent(lines[first.lineno - 1][1])
         doc = first.value if isinstance(first, ast.Expr) else None
         if isinstance(doc, ast.Constant) and isinstance(doc.value, str):
             assert isinstance(first, ast.Expr)
             _docstring_end(lines, first, indent, note)
-        else:
-            lines.insert(first.lineno - 1, f"{indent}{_QUOTES}{note}{_QUOTES}")
-    return "\n".join(lines)
+        else:  # a new docstring, counted as the signature's last line
+            where = lines[first.lineno - 2][0]
+            lines.insert(first.lineno - 1, (where, f"{indent}{_QUOTES}{note}{_QUOTES}"))
+    return _noted(lines)

@@ -13,7 +13,7 @@ from pathlib import Path
 from polybook.diagnostics import Code, Diagnostic
 from polybook.library.assemble import assemble
 from polybook.library.capture import has_mark
-from polybook.library.collect import PageCollector
+from polybook.library.collect import PageCollector, library_split
 from polybook.library.model import GeneratedFile, LibraryError, LibraryResult, Mode, SavedBlock
 from polybook.library.writer import (
     binds_self,
@@ -66,25 +66,25 @@ def _syntax(text: str, blocks: list[SavedBlock], display: str) -> list[Diagnosti
         ast.parse(text)
         return []
     except SyntaxError as exc:
-        # reported at the first saved block that does not parse on its own
-        where = next((b for b in blocks if _fails(b.text)), None)
-        file, line = (where.file, where.line) if where else (display, exc.lineno or 1)
-        return [
-            Diagnostic.make(
-                Code.SAVED_CODE_SYNTAX,
-                file,
-                line,
-                f"the generated {display} does not parse: {exc.msg} (its line {exc.lineno})",
-            )
-        ]
-
-
-def _fails(text: str) -> bool:
-    try:
-        ast.parse(text)
-    except SyntaxError:
-        return True
-    return False
+        module_error = exc
+    # placed in the first saved block that does not parse on its own, through
+    # its line map; else (blocks assembled wrongly) at the module's line
+    file, line = display, module_error.lineno or 1
+    for block in blocks:
+        try:
+            ast.parse(block.text)
+        except SyntaxError as exc:
+            file, line = block.file, block.book_line((exc.lineno or 1) - 1)
+            break
+    return [
+        Diagnostic.make(
+            Code.SAVED_CODE_SYNTAX,
+            file,
+            line,
+            f"the generated {display} does not parse: {module_error.msg} "
+            f"(its line {module_error.lineno})",
+        )
+    ]
 
 
 def generate_library(
@@ -114,11 +114,14 @@ def generate_library(
         )
     order = library_pages(pages)
     library = config.library_dir
-    collector = PageCollector(ordered, frameworks, mode, first_party(book.root), library)
+    collector = PageCollector(frameworks, mode, first_party(book.root), library)
     result = LibraryResult()
     saved: dict[str, list[SavedBlock]] = {fw: [] for fw in frameworks}
     for rel in order:
-        per_fw, diagnostics = collector.collect(pages[rel])
+        page = pages[rel]
+        if not any(has_mark(cell.source) for cell in page.code_cells):
+            continue
+        per_fw, diagnostics = collector.collect(page, library_split(page, ordered, mode))
         result.diagnostics.extend(diagnostics)
         for fw, blocks in per_fw.items():
             saved[fw].extend(blocks)

@@ -140,11 +140,14 @@ def capture_statements(source: str) -> Capture | None:
         ranges.append((_first(block[start]), _last(block[end])))
         result.marks.append(Mark(index, False, False))
     for number, (a, b) in enumerate(ranges):
-        chunk = [_unmark(text) for text in lines[a - 1 : b] if _unmark(text) or not text]
+        kept = [k for k in range(a - 1, b) if _unmark(lines[k]) or not lines[k]]
+        chunk = [_unmark(lines[k]) for k in kept]
         indent = chunk[0][: len(chunk[0]) - len(chunk[0].lstrip())]
-        if number:
+        if number:  # a blank line between two statement runs
             result.lines.append("")
+            result.origin.append(kept[0])
         result.lines.extend(t.removeprefix(indent) for t in chunk)
+        result.origin.extend(kept)
     return result
 
 

@@ -1,4 +1,9 @@
-"""The syntax-tree half of alias rewriting (imported only when a cell needs it)."""
+"""The syntax-tree half of alias rewriting (imported only when a cell needs it).
+
+A rewrite can change a cell's line count (`d2l.clip(x,\n low=0)` becomes
+`torch.clamp(x, min=0)`): each output line is traced to the input line of its
+first token through the trees' tokens (`split.cstmap`).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 from polybook.split.aliases import AliasTable, ArgsAlias
+from polybook.split.cstmap import Tracking, generate, token_lines
 
 _ATOMS = (
     cst.Name,
@@ -24,6 +30,7 @@ _ATOMS = (
     cst.FormattedString,
 )
 _RECEIVER = "__polybook_receiver__"
+_EMPTY = cst.Module(body=[])
 _DEFAULT = cst.MaybeSentinel.DEFAULT
 
 
@@ -130,10 +137,19 @@ def _bind(alias: ArgsAlias, args: Sequence[cst.Arg]) -> cst.BaseExpression | Non
     return result
 
 
-class _Aliases(cst.CSTTransformer):
+class _Aliases(Tracking):
+    # Every node its leave methods return is new (no `on_visit` skips children),
+    # so no input node needs to be known in advance.
     def __init__(self, table: AliasTable) -> None:
         super().__init__()
         self.table = table
+        # whether a rewritten node spans lines (else every line stays where it is)
+        self.joins = False
+
+    def _rewritten(self, original: cst.CSTNode, new: cst.BaseExpression) -> cst.BaseExpression:
+        if not self.joins:
+            self.joins = "\n" in _EMPTY.code_for_node(original)
+        return new
 
     def _dotted(self, target: str, like: cst.BaseExpression) -> cst.BaseExpression:
         node = cst.parse_expression(f"{self.table.lib_name}.{target}")
@@ -144,7 +160,9 @@ class _Aliases(cst.CSTTransformer):
     ) -> cst.BaseExpression:
         name = _library_name(updated_node, self.table.library)
         if name is not None and name in self.table.simple:
-            return self._dotted(self.table.simple[name], updated_node)
+            return self._rewritten(
+                original_node, self._dotted(self.table.simple[name], updated_node)
+            )
         return updated_node
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
@@ -153,16 +171,21 @@ class _Aliases(cst.CSTTransformer):
             return updated_node
         if name in self.table.simple_calls:
             func = self._dotted(self.table.simple_calls[name], updated_node.func)
-            return updated_node.with_changes(func=func)
+            return self._rewritten(original_node, updated_node.with_changes(func=func))
         if name in self.table.fluent:
-            return self._fluent(updated_node, self.table.fluent[name])
+            fluent = self._fluent(updated_node, self.table.fluent[name])
+            return (
+                updated_node if fluent is updated_node else self._rewritten(original_node, fluent)
+            )
         if name in self.table.args:
             replaced = _bind(self.table.args[name], updated_node.args)
             if replaced is None:
                 return updated_node
             if updated_node.lpar:
-                return replaced.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
-            return _atom(replaced)
+                replaced = replaced.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
+            else:
+                replaced = _atom(replaced)
+            return self._rewritten(original_node, replaced)
         return updated_node
 
     def _fluent(self, call: cst.Call, path: str) -> cst.BaseExpression:
@@ -175,11 +198,17 @@ class _Aliases(cst.CSTTransformer):
         return call.with_changes(func=method, args=args[1:])
 
 
-def rewrite_tree(source: str, table: AliasTable) -> str | None:
-    """`source` with simple, fluent and args aliases rewritten; None if it does
-    not parse."""
+def rewrite_tree(source: str, table: AliasTable) -> tuple[str, tuple[int, ...]] | None:
+    """`source` with simple, fluent and args aliases rewritten, and for each of its
+    lines the 0-based line of `source` it comes from; None if it does not parse."""
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError:
         return None
-    return module.visit(_Aliases(table)).code
+    rewriter = _Aliases(table)
+    result = module.visit(rewriter)
+    code = result.code
+    count = source.count("\n") + 1
+    if code.count("\n") + 1 == count and not rewriter.joins:
+        return code, tuple(range(count))  # rewritten in place, line for line
+    return generate(result, token_lines(module), rewriter.provenance, count)

@@ -83,19 +83,14 @@ class Cell:
         return self.lines[min(max(index, 0), len(self.lines) - 1)]
 
     def with_source(self, source: str, lines: Sequence[int] | None = None) -> Cell:
-        """The cell with new source; `lines` defaults to the old map when the count fits."""
+        """The cell with new source and its map; `lines` may be left out only when
+        the new source keeps every line where it was (ValueError otherwise)."""
+        count = _source_lines(source)
         if lines is None:
-            count = _source_lines(source)
-            lines = self.lines if count == len(self.lines) else _stretch(self.lines, count)
+            lines = self.lines
+        if len(lines) != count:
+            raise ValueError(f"a map of {len(lines)} lines for a source of {count} lines")
         return replace(self, source=source, lines=tuple(lines))
-
-
-def _stretch(lines: Sequence[int], count: int) -> tuple[int, ...]:
-    """A map of `count` lines when a rewrite changed the line count (best effort:
-    lines past the old map keep its last line)."""
-    if not lines:
-        return (0,) * count
-    return tuple(lines[min(i, len(lines) - 1)] for i in range(count))
 
 
 @dataclass(frozen=True, slots=True)

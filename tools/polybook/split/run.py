@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from polybook import __version__
@@ -83,6 +83,9 @@ class PageSplit:
 
     notebooks: dict[str, Notebook]
     diagnostics: tuple[Diagnostic, ...]
+    # fence lines of the code cells whose `tab.selected` branches were resolved
+    # (the others keep their source as written, in every framework)
+    resolved: frozenset[int] = frozenset()
 
 
 def split_page(
@@ -91,18 +94,26 @@ def split_page(
     rule: ExistenceRule = ExistenceRule.NAMED,
     aliases: Mapping[str, AliasTable] | None = None,
     kernelspecs: Mapping[str, Mapping[str, str]] | None = None,
+    resolve: Callable[[CodeCell], bool] | None = None,
+    markdown: bool = True,
 ) -> PageSplit:
     """The notebooks of one parsed page, keyed by framework (configuration order).
 
-    With `aliases` (framework -> its alias table, `book_aliases`), `d2l.xxx`
-    aliases in each framework's code cells are rewritten into native calls.
+    With `aliases` (framework -> its alias table, `book_aliases`), `d2l.xxx` aliases in each
+    framework's code cells are rewritten into native calls. `resolve` chooses
+    the code cells whose `tab.selected` branches are resolved (default: all);
+    the others keep their source, with its map. Without `markdown` the
+    notebooks hold their code cells only (what the library reads).
     """
     diagnostics: list[Diagnostic] = []
     frameworks = page_frameworks(page, ordered, rule)
     default = ordered[0]
     resolved: dict[str, dict[int, Resolved]] = {fw: {} for fw in frameworks}
+    done: set[int] = set()
     for cell in page.code_cells:
         if cell.language != "python" or "tab.selected" not in cell.source:
+            continue
+        if resolve is not None and not resolve(cell):
             continue
         # libcst is imported only for pages that need it (0.3 s of start-up).
         from polybook.split.tabselect import ParserSyntaxError, resolve_many
@@ -120,24 +131,18 @@ def split_page(
                 )
             )
             continue
-        for fw, text in per_fw.items():
-            resolved[fw][cell.line] = (text, _line_map(cell, text))
+        done.add(cell.line)
+        for fw, resolution in per_fw.items():
+            lines = tuple(cell.source_line(i) for i in resolution.origin)
+            resolved[fw][cell.line] = (resolution.text, lines)
     specs = kernelspecs or {}
+    source = page if markdown else replace(page, blocks=tuple(page.code_cells))
     notebooks = {
-        fw: build_notebook(page, fw, ordered, resolved[fw], specs.get(fw)) for fw in frameworks
+        fw: build_notebook(source, fw, ordered, resolved[fw], specs.get(fw)) for fw in frameworks
     }
     if aliases:
         notebooks = _rewrite_aliases(page, notebooks, aliases, diagnostics)
-    return PageSplit(notebooks, tuple(diagnostics))
-
-
-def _line_map(cell: CodeCell, text: str) -> tuple[int, ...]:
-    """The book line of each line of a resolved version of `cell`."""
-    if text == cell.source:
-        return cell.line_map
-    from polybook.split.model import _stretch
-
-    return _stretch(cell.line_map, text.count("\n") + 1)
+    return PageSplit(notebooks, tuple(diagnostics), frozenset(done))
 
 
 def _rewrite_aliases(

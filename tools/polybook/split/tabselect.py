@@ -7,19 +7,29 @@ chains are followed; non-static tests stay as they are (a later static `elif`
 of theirs is resolved in place). Comments and formatting are kept: libcst
 stores indentation relative to the enclosing block, so moved bodies dedent
 without touching their text.
+
+Each resolution also gives, for every line of its code, the 0-based line of
+the input it comes from (`Resolution.origin`), traced through the tokens of
+the input tree (`split.cstmap`), never by comparing text: kept lines,
+comments and blank lines come from their own line, a `pass` put into an
+emptied block from the first branch it replaces, an `else:` that replaces a
+resolved `elif` from that `elif`. Masking IPython lines keeps every line
+where it is.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass
 
 import libcst as cst
 from libcst import ParserSyntaxError
 
+from polybook.split.cstmap import Tracking, generate, token_lines
 from polybook.split.ipython import mask, unmask
 
-__all__ = ["ParserSyntaxError", "mentions_tab_selected", "resolve_many"]
+__all__ = ["ParserSyntaxError", "Resolution", "mentions_tab_selected", "resolve_many"]
 
 _CALL = re.compile(r"tab\.selected\(([^)]*)\)")
 _NAME = re.compile(r"""["']([^"']+)["']""")
@@ -75,11 +85,13 @@ def _truth(node: cst.BaseExpression, framework: str) -> bool | None:
     return None
 
 
-def _statements(body: cst.BaseSuite) -> list[cst.BaseStatement]:
-    if isinstance(body, cst.IndentedBlock):
-        return list(body.body)
-    assert isinstance(body, cst.SimpleStatementSuite)
-    return [cst.SimpleStatementLine(body=body.body)]
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """A cell's code for one framework and, for each of its lines, the 0-based
+    line of the unresolved source it comes from."""
+
+    text: str
+    origin: tuple[int, ...]
 
 
 # Nodes the resolver descends into when every `tab.selected` is an `if` test:
@@ -108,9 +120,9 @@ def _only_in_if_tests(source: str) -> bool:
     return all(_IF_TEST.match(line) for line in source.split("\n") if "tab.selected" in line)
 
 
-class _Resolver(cst.CSTTransformer):
-    def __init__(self, framework: str, full: bool) -> None:
-        super().__init__()
+class _Resolver(Tracking):
+    def __init__(self, framework: str, full: bool, inputs: Container[int]) -> None:
+        super().__init__(inputs)
         self.framework = framework
         self.full = full
         self._elifs: set[int] = set()
@@ -119,6 +131,19 @@ class _Resolver(cst.CSTTransformer):
         if not self.full and not isinstance(node, _STRUCTURE):
             return False
         return super().on_visit(node)
+
+    def _statements(self, body: cst.BaseSuite) -> list[cst.BaseStatement]:
+        if isinstance(body, cst.IndentedBlock):
+            return list(body.body)
+        assert isinstance(body, cst.SimpleStatementSuite)
+        line = cst.SimpleStatementLine(body=body.body)
+        self.derive(line, body)
+        return [line]
+
+    def _changed(self, node: cst.If, orelse: cst.If | cst.Else | None) -> cst.If:
+        changed = node.with_changes(orelse=orelse)
+        self.derive(changed, node)
+        return changed
 
     def visit_If(self, node: cst.If) -> bool:
         if isinstance(node.orelse, cst.If):
@@ -129,23 +154,27 @@ class _Resolver(cst.CSTTransformer):
         """Resolve an if/elif/else chain: kept statements, or an `if` to keep."""
         value = _truth(node.test, self.framework)
         if value is True:
-            return _statements(node.body)
+            return self._statements(node.body)
         if value is False:
             orelse = node.orelse
             if orelse is None:
                 return []
             if isinstance(orelse, cst.Else):
-                return _statements(orelse.body)
+                return self._statements(orelse.body)
             return self._chain(orelse)
         # A test that is not static: keep it, resolve what follows it.
         orelse = node.orelse
         if isinstance(orelse, cst.If):
             rest = self._chain(orelse)
             if isinstance(rest, cst.If):
-                return node.with_changes(orelse=rest)
+                return self._changed(node, rest)
             if not rest:
-                return node.with_changes(orelse=None)
-            return node.with_changes(orelse=cst.Else(body=cst.IndentedBlock(body=rest)))
+                return self._changed(node, None)
+            block = cst.IndentedBlock(body=rest)
+            replacement = cst.Else(body=block)  # the `else:` line stands for the `elif`
+            self.derive(block, orelse)
+            self.derive(replacement, orelse)
+            return self._changed(node, replacement)
         return node
 
     def leave_If(
@@ -165,6 +194,7 @@ class _Resolver(cst.CSTTransformer):
             result[0] = first.with_changes(
                 leading_lines=[*updated_node.leading_lines, *first.leading_lines]
             )
+            self.derive(result[0], first)
         return cst.FlattenSentinel(result)
 
     def leave_IfExp(self, original_node: cst.IfExp, updated_node: cst.IfExp) -> cst.BaseExpression:
@@ -177,7 +207,10 @@ class _Resolver(cst.CSTTransformer):
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
     ) -> cst.IndentedBlock:
         if not updated_node.body:
-            return updated_node.with_changes(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
+            line = cst.SimpleStatementLine(body=[cst.Pass()])
+            if original_node.body:  # `pass` stands for the first branch it replaces
+                self.derive(line, original_node.body[0])
+            return updated_node.with_changes(body=[line])
         return updated_node
 
 
@@ -186,20 +219,26 @@ def _signature(source: str, framework: str) -> tuple[bool, ...]:
     return tuple(framework in names for names in calls)
 
 
-def resolve_many(source: str, frameworks: Iterable[str]) -> dict[str, str]:
+def resolve_many(source: str, frameworks: Iterable[str]) -> dict[str, Resolution]:
     """Resolve `source` for each framework; raises libcst.ParserSyntaxError."""
     wanted: Sequence[str] = list(frameworks)
+    count = source.count("\n") + 1
     if not mentions_tab_selected(source):
-        return dict.fromkeys(wanted, source)
-    masked, originals = mask(source)
+        return dict.fromkeys(wanted, Resolution(source, tuple(range(count))))
+    masked, originals = mask(source)  # line for line
     module = cst.parse_module(masked)
+    lines = token_lines(module)
     full = not _only_in_if_tests(source)
-    by_signature: dict[tuple[bool, ...], str] = {}
-    out: dict[str, str] = {}
+    by_signature: dict[tuple[bool, ...], Resolution] = {}
+    out: dict[str, Resolution] = {}
     for framework in wanted:
         signature = _signature(source, framework)
         if signature not in by_signature:
-            code = unmask(module.visit(_Resolver(framework, full)).code, originals)
-            by_signature[signature] = code if code.strip() else ""
+            resolver = _Resolver(framework, full, lines)
+            code, origin = generate(module.visit(resolver), lines, resolver.provenance, count)
+            if code.strip():
+                by_signature[signature] = Resolution(unmask(code, originals), origin)
+            else:
+                by_signature[signature] = Resolution("", (0,))
         out[framework] = by_signature[signature]
     return out
