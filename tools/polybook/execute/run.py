@@ -11,11 +11,10 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import json
-import re
 import sys
 import time
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -34,6 +33,7 @@ from polybook.execute.model import (
     Status,
     Task,
 )
+from polybook.execute.place import relocate
 from polybook.execute.plan import (
     MANIFEST,
     Item,
@@ -43,14 +43,12 @@ from polybook.execute.plan import (
     make_item,
     page_matcher,
     read_manifest,
-    refine_line,
+    read_split,
     split_notebooks,
 )
 from polybook.execute.progress import UNKNOWN_SECONDS, PlainReporter, Reporter
 from polybook.files import write_atomic
 from polybook.source.book import Book
-
-_CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
 
 
 @dataclass(slots=True)
@@ -71,20 +69,6 @@ class ExecuteOptions:
     split: bool = True  # bring the split notebooks up to date first
     discover: gpu_mod.Discover = gpu_mod.discover
     reporter: Reporter | None = None
-
-
-def _relocate(failure: Failure, source: Item, target: Item) -> Failure:
-    """The same failure in another language's notebook (same code cells)."""
-    if failure.cell_index is None or source is target:
-        return failure
-    src = [i for i, c in enumerate(json.loads(source.text)["cells"]) if c["cell_type"] == "code"]
-    cells = json.loads(target.text)["cells"]
-    dst = [i for i, c in enumerate(cells) if c["cell_type"] == "code"]
-    if failure.cell_index not in src:
-        return failure
-    index = dst[src.index(failure.cell_index)]
-    meta = cells[index].get("metadata", {}).get("polybook", {})
-    return replace(failure, cell_index=index, file=meta.get("file", ""), line=meta.get("line", 0))
 
 
 class _Run:
@@ -156,24 +140,12 @@ class _Run:
                 self.reporter.finished(report, expected if n == 0 else 0.0, n == 0)
             return True
         failure = result.failure or Failure(FailureKind.INTERNAL, "unknown failure")
-        if not failure.file:
-            failure = replace(failure, file=source.file, line=1)
         for n, item in enumerate(group):
             self.forget(item)
-            located = self.refine(item, _relocate(failure, source, item))
+            located = relocate(failure, source.notebook, item.notebook)
             report = self.report(item, Status.FAILED, result.seconds, located)
             self.reporter.finished(report, expected if n == 0 else 0.0, n == 0)
         return self.options.keep_going
-
-    def refine(self, item: Item, failure: Failure) -> Failure:
-        """Point at the failing line itself when the traceback names it."""
-        inner = _CELL_LINE.search(failure.traceback)
-        if inner is None or failure.cell_index is None:
-            return failure
-        cell = json.loads(item.text)["cells"][failure.cell_index]
-        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-        line = refine_line(self.book, item, failure.line, source, int(inner.group(1)))
-        return replace(failure, line=line)
 
     async def produce(self, task: Task, run: Callable[[], Coroutine[Any, Any, Result]]) -> Result:
         """Run a task under its key's lock, unless another run produced it meanwhile."""
@@ -226,9 +198,11 @@ def plan_items(
         for page, path in split_notebooks(split_dir, fw):
             if patterns and not any(fnmatch.fnmatchcase(page, p) for p in patterns):
                 continue
-            text = path.read_text("utf-8")
+            notebook, sha = read_split(path)
             items.append(
-                make_item(book, lang, fw, page, text, out_dir, fingerprint, library, gpu_count)
+                make_item(
+                    book, lang, fw, page, notebook, sha, out_dir, fingerprint, library, gpu_count
+                )
             )
     return items
 
@@ -303,7 +277,7 @@ def _tasks(
                 lang=rep.lang,
                 framework=rep.framework,
                 page=rep.page,
-                notebook=rep.text,
+                notebook=rep.notebook,
                 kernel_name=envs[rep.framework].kernel_name,
                 env_root=str(envs[rep.framework].root.resolve()),
                 workdir=f"{rep.framework}/{chapter}".rstrip("/"),
