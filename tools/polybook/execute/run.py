@@ -1,5 +1,8 @@
 """The execute stage: plan, reuse cached outputs, schedule the rest, record.
 
+It reads the split notebooks as they are (whoever drives the build splits
+first, see `polybook.graph`).
+
 `execute_book` is the whole run. The event loop runs in a thread of its own so
 that Ctrl-C reaches the main thread, which cancels the loop's work: running
 kernels are shut down, finished notebooks are already in the cache (every
@@ -66,7 +69,6 @@ class ExecuteOptions:
     split_dir: Path | None = None  # default _build/split/<lang>
     out_dir: Path | None = None  # default _build/executed/<lang>
     work_dir: Path | None = None  # kernels' working directories
-    split: bool = True  # bring the split notebooks up to date first
     discover: gpu_mod.Discover = gpu_mod.discover
     reporter: Reporter | None = None
 
@@ -211,7 +213,6 @@ def execute_book(book: Book, options: ExecuteOptions) -> ExecuteSummary:
     start = time.perf_counter()
     lang, conf = options.lang, book.config.execute
     build = book.root / "_build"
-    split_dir = options.split_dir or build / "split" / lang
     out_dir = options.out_dir or build / "executed" / lang
     work_root = options.work_dir or build / "work"
     env_dir = options.env_dir or book.root / conf.env_dir
@@ -220,10 +221,6 @@ def execute_book(book: Book, options: ExecuteOptions) -> ExecuteSummary:
     state = _Run(book, options, cache, out_dir)
     summary = ExecuteSummary()
     try:
-        if options.split:
-            from polybook.split.run import split_book
-
-            split_book(book, lang, split_dir, options.frameworks)
         local = options.scheduler == "local"
         devices = options.discover() if local else []
         envs: dict[str, FrameworkEnv] = {fw: resolve_env(fw, env_dir) for fw in options.frameworks}
