@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -69,14 +70,18 @@ def page_matcher(book: Book, lang: str, patterns: list[str]) -> list[str]:
 
 
 def split_notebooks(split_dir: Path, framework: str) -> list[tuple[str, Path]]:
+    """(page, path) of every split notebook of `framework`, by page (hidden
+    directories and files left out)."""
     base = split_dir / framework
-    if not base.is_dir():
-        return []
-    found = [
-        (path.relative_to(base).with_suffix(".md").as_posix(), path)
-        for path in base.rglob("*.ipynb")
-        if not any(part.startswith(".") for part in path.relative_to(base).parts)
-    ]
+    found: list[tuple[str, Path]] = []
+    for folder, dirs, files in os.walk(base):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel = os.path.relpath(folder, base).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        for name in files:
+            if name.endswith(".ipynb") and not name.startswith("."):
+                path = Path(folder, name)
+                found.append((prefix + name[: -len(".ipynb")] + ".md", path))
     return sorted(found)
 
 
