@@ -68,9 +68,11 @@ def test_check_places_every_fault_on_its_line(faultbook: Book) -> None:
 def test_render_places_conversion_and_sphinx_warnings_on_their_lines(
     faultbook: Book, site: str
 ) -> None:
+    from polybook.graph import split_site
     from polybook.render.build import build_html
 
-    result = build_html(faultbook, "en", site, split=True)
+    split_site(faultbook, "en")
+    result = build_html(faultbook, "en", site)
     found = _at([d for d in result.diagnostics if d.file == PAGE])
     assert found == {
         (Code.RENDER_UNRESOLVED_REFERENCE.id, PAGE, DAMAGED_ROLE),

@@ -159,6 +159,9 @@ def test_sites_build_strict_and_localized(
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
     site = REPO / "_build" / "html" / lang / framework
     assert run.stdout.rstrip().endswith(f"site: {site / 'index.html'}")
+    # one build graph: each language the site reads is split once
+    splits = re.findall(r"^split: (\w+): ", run.stdout, re.MULTILINE)
+    assert splits == ([lang] if lang == "en" else [lang, "en"]), run.stdout
     lenet = Page.load(site / "chapter_cnn" / "lenet.html")
     text = lenet.visible_text(skip_code=False)
     assert re.search(rf"{FIGURE_WORD[lang]} 3\.2\.\d", text), "localized figure numbers"

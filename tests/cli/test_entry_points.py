@@ -24,7 +24,7 @@ def test_console_script_split_and_check(seed_book_root: Path) -> None:
         text=True,
         check=True,
     )
-    assert "split vi: 11 notebooks written, 0 pages unchanged, 0 removed" in split.stdout
+    assert "split: vi: 3 pages, 3 written (11 notebooks), 0 unchanged, 0 removed" in split.stdout
     check = subprocess.run(
         [str(exe), "--book", str(seed_book_root), "check", "--lang", "vi"],
         capture_output=True,

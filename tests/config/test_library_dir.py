@@ -86,7 +86,7 @@ def test_execute_keys_depend_on_the_closure_of_the_configured_library(
 ) -> None:
     assert main(["--book", str(book.root), "lib", "--clean"]) == 0
     assert main(["--book", str(book.root), "split"]) == 0
-    options = ExecuteOptions(lang="en", frameworks=["pytorch"], split=False)
+    options = ExecuteOptions(lang="en", frameworks=["pytorch"])
     envs = {"pytorch": FrameworkEnv("pytorch", tmp_path / "no-env")}
     cache = Cache(book.root / book.config.execute.cache_dir)
     items = {i.page: i for i in plan_items(book, options, envs, cache, None)}

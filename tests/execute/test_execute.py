@@ -127,6 +127,8 @@ def test_hanging_cell_hits_its_timeout(book: TinyBook) -> None:
     assert outcome.code == 1
     failure = outcome.failure("ch/slow.md")
     assert failure["kind"] == "cell-timeout"
+    # no traceback names a line: the failure is at the cell's fence
+    assert (failure["file"], failure["line"]) == ("chapters/en/ch/slow.md", 9)
     assert "timed out after 2s" in outcome.err
     assert outcome.report["notebooks"][0]["seconds"] < 30
 

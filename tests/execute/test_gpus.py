@@ -11,6 +11,7 @@ import pytest
 from polybook.execute.gpus import GpuPool, clamp, discover
 from polybook.execute.model import PageSettings, Result, Task
 from polybook.execute.schedule import LocalScheduler, order
+from polybook.split.model import Notebook
 from tests.execute.conftest import TinyBook, page
 
 
@@ -20,7 +21,7 @@ def _task(name: str, gpus: int, expected: float | None = None) -> Task:
         lang="en",
         framework="pytorch",
         page=f"{name}.md",
-        notebook="{}",
+        notebook=Notebook("p.md", f"{name}.md", "en", "pytorch"),
         kernel_name="polybook-pytorch",
         env_root="/nonexistent",
         workdir="pytorch",

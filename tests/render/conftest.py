@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from polybook.graph import split_site
 from polybook.layout import BuildLayout
 from polybook.render.build import RenderResult, build_html
 from polybook.render.project import MATHJAX_FILES, find_mathjax
@@ -117,6 +118,14 @@ def write_executed(book: Book, lang: str, framework: str, page: str) -> Path:
     return path
 
 
+def build(
+    book: Book, lang: str, site: str, *, mathjax: Path | None, jobs: int | None = None
+) -> RenderResult:
+    """What `polybook build html` does: bring the split up to date, then render."""
+    split_site(book, lang)
+    return build_html(book, lang, site, mathjax=mathjax, jobs=jobs)
+
+
 @dataclass
 class Sites:
     book: Book
@@ -138,5 +147,5 @@ def sites(tmp_path_factory: pytest.TempPathFactory, mathjax: Path | None) -> Sit
     write_executed(book, "en", "jax", "chap/first.ipynb")
     results: dict[str, RenderResult] = {}
     for lang, site in (("en", "pytorch"), ("en", "all"), ("id", "pytorch")):
-        results[f"{lang}/{site}"] = build_html(book, lang, site, mathjax=mathjax)
+        results[f"{lang}/{site}"] = build(book, lang, site, mathjax=mathjax)
     return Sites(book, results)

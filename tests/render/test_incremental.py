@@ -8,8 +8,7 @@ import pytest
 
 from polybook.cli import main
 from polybook.diagnostics import Code
-from polybook.render.build import build_html
-from tests.render.conftest import copy_minibook, write_executed
+from tests.render.conftest import build, copy_minibook, write_executed
 from tests.render.htmlparse import Page
 
 
@@ -23,14 +22,14 @@ def _stable(root: Path) -> None:
 def test_prose_edit_rerenders_that_page_and_keeps_outputs(tmp_path: Path) -> None:
     book = copy_minibook(tmp_path / "book")
     _stable(book.root)
-    build_html(book, "en", "pytorch", mathjax=tmp_path / "none", jobs=1)
+    build(book, "en", "pytorch", mathjax=tmp_path / "none", jobs=1)
     executed = write_executed(book, "en", "pytorch", "chap/first.ipynb")
-    build_html(book, "en", "pytorch", mathjax=tmp_path / "none", jobs=1)
+    build(book, "en", "pytorch", mathjax=tmp_path / "none", jobs=1)
     stamp = executed.stat().st_mtime_ns
 
     page = book.root / "chapters" / "en" / "chap" / "first.md"
     page.write_text(page.read_text("utf-8").replace("keep the slide", "keep this slide"))
-    result = build_html(book, "en", "pytorch", mathjax=tmp_path / "none", jobs=1)
+    result = build(book, "en", "pytorch", mathjax=tmp_path / "none", jobs=1)
 
     assert result.rewritten == ["chap/first"]
     assert result.read == 1
@@ -40,7 +39,7 @@ def test_prose_edit_rerenders_that_page_and_keeps_outputs(tmp_path: Path) -> Non
     assert "keep this slide text" in " ".join(html.visible_text().split())
     assert "output of cell 1" in html.visible_text(skip_code=False)
 
-    nothing = build_html(book, "en", "pytorch", mathjax=tmp_path / "none", jobs=1)
+    nothing = build(book, "en", "pytorch", mathjax=tmp_path / "none", jobs=1)
     assert (nothing.rewritten, nothing.read, nothing.written) == ([], 0, 0)
     # warnings of pages Sphinx did not touch are still reported
     codes = {d.code for d in nothing.diagnostics}
@@ -50,10 +49,10 @@ def test_prose_edit_rerenders_that_page_and_keeps_outputs(tmp_path: Path) -> Non
 def test_page_referencing_a_changed_label_is_rewritten(tmp_path: Path) -> None:
     book = copy_minibook(tmp_path / "book")
     _stable(book.root)
-    build_html(book, "en", "pytorch", mathjax=tmp_path / "none", jobs=1)
+    build(book, "en", "pytorch", mathjax=tmp_path / "none", jobs=1)
     page = book.root / "chapters" / "en" / "chap" / "first.md"
     page.write_text(page.read_text("utf-8").replace(":eqlabel:`eq_loss`", ":eqlabel:`eq_mse`"))
-    result = build_html(book, "en", "pytorch", mathjax=tmp_path / "none", jobs=1)
+    result = build(book, "en", "pytorch", mathjax=tmp_path / "none", jobs=1)
     gone = [d for d in result.diagnostics if d.target == "eq_loss"]
     assert sorted((d.file, d.line) for d in gone) == [
         ("chapters/en/chap/first.md", 11),

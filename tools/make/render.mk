@@ -11,9 +11,12 @@
 # there), FRAMEWORK, POLYBOOK, the `venv` target. Output:
 # _build/html/$(BOOK_LANG)/$(FRAMEWORK)/index.html (FRAMEWORK=all: .../all/).
 #
-# `html-build` runs split -> execute (unless HTML_EXECUTE is empty) -> render,
-# and ends by printing where the site is. It does not build framework
-# environments: the includer wires those
+# `html-build` runs each stage once: split (once per language the site reads:
+# its own and, for a translation, the source language), execute (when
+# HTML_EXECUTE is non-empty; the language, then the source-language pages a
+# translation lacks) and render, the last two with --no-split; it ends by
+# printing where the site is. Every split prints one `split: <lang>: ...` line.
+# It does not build framework environments: the includer wires those
 # (`html: venv <env goal> html-build`, then define HTML_WIRED before including
 # this file, or leave the default `html: html-build` below).
 
@@ -49,29 +52,34 @@ $(MATHJAX_STAMP):
 	    --prefix $(MATHJAX_PREFIX) mathjax@$(MATHJAX_VERSION)
 	touch $@
 
+# A translation's site also reads the source language's split notebooks (the
+# pages it lacks are taken from there): empty for the source language itself.
+_html_source_split = $(if $(filter-out $(HTML_SOURCE_LANG),$(BOOK_LANG)),\
+    $(POLYBOOK) split --lang $(HTML_SOURCE_LANG) --framework all)
 # The source-language pages a translation takes (it lacks them): executed too.
 _html_fallback_pages = $(POLYBOOK) build html --lang $(BOOK_LANG) --fallback-pages
 
-## html-build: split -> execute (unless HTML_EXECUTE is empty) -> render $(BOOK_LANG)/$(FRAMEWORK)
+## html-build: split -> execute -> render $(BOOK_LANG)/$(FRAMEWORK), each stage once
 # A failed execution still renders (with the outputs that exist), then fails.
 html-build: venv mathjax
 	$(POLYBOOK) split --lang $(BOOK_LANG) --framework all
+	$(_html_source_split)
 	@status=0; \
 	if [ -n "$(HTML_EXECUTE)" ]; then \
-	    echo "$(POLYBOOK) execute --lang $(BOOK_LANG) --framework $(FRAMEWORK)"; \
-	    $(POLYBOOK) execute --lang $(BOOK_LANG) --framework $(FRAMEWORK) $(HTML_EXECUTE_ARGS) \
-	        || status=$$?; \
+	    echo "$(POLYBOOK) execute --no-split --lang $(BOOK_LANG) --framework $(FRAMEWORK)"; \
+	    $(POLYBOOK) execute --no-split --lang $(BOOK_LANG) --framework $(FRAMEWORK) \
+	        $(HTML_EXECUTE_ARGS) || status=$$?; \
 	    pages=$$($(_html_fallback_pages)) || exit $$?; \
 	    if [ -n "$$pages" ]; then \
-	        echo "$(POLYBOOK) execute --lang $(HTML_SOURCE_LANG) --framework $(FRAMEWORK) <pages $(BOOK_LANG) lacks>"; \
-	        $(POLYBOOK) execute --lang $(HTML_SOURCE_LANG) --framework $(FRAMEWORK) \
+	        echo "$(POLYBOOK) execute --no-split --lang $(HTML_SOURCE_LANG) --framework $(FRAMEWORK) <pages $(BOOK_LANG) lacks>"; \
+	        $(POLYBOOK) execute --no-split --lang $(HTML_SOURCE_LANG) --framework $(FRAMEWORK) \
 	            $(HTML_EXECUTE_ARGS) $$pages || status=$$?; \
 	    fi; \
 	else \
 	    echo "html: rendering without execution (no outputs)"; \
 	fi; \
-	echo "$(POLYBOOK) build html --lang $(BOOK_LANG) --framework $(FRAMEWORK) $(HTML_ARGS)"; \
-	$(POLYBOOK) build html --lang $(BOOK_LANG) --framework $(FRAMEWORK) \
+	echo "$(POLYBOOK) build html --no-split --lang $(BOOK_LANG) --framework $(FRAMEWORK) $(HTML_ARGS)"; \
+	$(POLYBOOK) build html --no-split --lang $(BOOK_LANG) --framework $(FRAMEWORK) \
 	    --mathjax $(MATHJAX_DIR) $(HTML_ARGS) || exit $$?; \
 	if [ $$status -ne 0 ]; then \
 	    echo "html: execution failed (status $$status); the site shows the outputs that exist" >&2; \
@@ -80,7 +88,7 @@ html-build: venv mathjax
 
 ## html-render: render what is there (split and executed notebooks), nothing else
 html-render: venv mathjax
-	$(POLYBOOK) build html --lang $(BOOK_LANG) --framework $(FRAMEWORK) \
+	$(POLYBOOK) build html --no-split --lang $(BOOK_LANG) --framework $(FRAMEWORK) \
 	    --mathjax $(MATHJAX_DIR) $(HTML_ARGS)
 
 ## bench-html: full build and one-line-edit rebuild times of $(BOOK_LANG)/$(FRAMEWORK)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -59,24 +58,19 @@ def lang_arg(book: Book, value: str | None) -> str:
 
 
 def cmd_split(book: Book, args: argparse.Namespace) -> int:
-    from polybook.split.run import split_book
+    from polybook.graph import split_language
 
     lang = _lang(book, args.lang)
-    out = Path(args.out) if args.out else book.layout.split(lang)
-    start = time.perf_counter()
-    result = split_book(
+    report = split_language(
         book,
         lang,
-        out,
         _frameworks(book, lang, args.framework),
-        ExistenceRule(args.existence),
+        out=Path(args.out) if args.out else None,
+        rule=ExistenceRule(args.existence),
         jobs=args.jobs,
     )
-    _print_diagnostics(result.diagnostics)
-    print(
-        f"split {lang}: {len(result.written)} notebooks written, {result.unchanged} pages "
-        f"unchanged, {len(result.removed)} removed in {time.perf_counter() - start:.2f}s -> {out}"
-    )
+    _print_diagnostics(report.result.diagnostics)
+    print(report.line())
     return 0
 
 

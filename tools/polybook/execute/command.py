@@ -21,10 +21,15 @@ def cmd_execute(book: Book, args: argparse.Namespace) -> int:
     from polybook.execute.run import ExecuteOptions, execute_book
 
     lang = lang_arg(book, args.lang)
+    frameworks = frameworks_arg(book, lang, args.framework)
+    if not args.no_split:
+        from polybook.graph import split_language
+
+        print(split_language(book, lang, frameworks).line(), flush=True)
     jobs = args.jobs or book.config.execute.jobs
     options = ExecuteOptions(
         lang=lang,
-        frameworks=frameworks_arg(book, lang, args.framework),
+        frameworks=frameworks,
         pages=list(args.pages),
         jobs=jobs,
         keep_going=args.keep_going,
@@ -33,7 +38,6 @@ def cmd_execute(book: Book, args: argparse.Namespace) -> int:
         connect_timeout=args.connect_timeout,
         env_dir=Path(args.env_dir) if args.env_dir else None,
         cache_dir=Path(args.cache_dir) if args.cache_dir else None,
-        split=not args.no_split,
         reporter=make_reporter(jobs, verbose=args.verbose),
     )
     try:
@@ -107,7 +111,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     ex.add_argument("--env-dir", help="framework environments (default: execute.env_dir)")
     ex.add_argument("--cache-dir", help="cache directory (default: execute.cache_dir)")
-    ex.add_argument("--no-split", action="store_true", help="use the split notebooks as they are")
+    ex.add_argument(
+        "--no-split",
+        action="store_true",
+        help="use the split notebooks as they are (a build that has just split them)",
+    )
     ex.add_argument("--verbose", "-v", action="store_true", help="also list cached notebooks")
     ex.set_defaults(func=cmd_execute)
 

@@ -18,64 +18,49 @@ import hashlib
 import io
 import json
 import tokenize
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 from polybook.execute.settings import allows_error
+from polybook.split.model import Cell
 
 KEY_FORMAT = 3
 
 
-def semantic_source(source: str) -> str:
-    """The code without its comments (they cannot change outputs).
+def semantic_lines(source: str) -> tuple[list[str], tuple[int, ...]]:
+    """The lines of `source` with comments removed, and the 0-based indices of
+    those that `semantic_source` keeps (in order).
 
     Comments are found with the tokenizer, so `#` inside strings stays; code
     the tokenizer rejects (IPython syntax it cannot read) is kept as is.
     """
-    if "#" not in source:
-        return source
     lines = source.split("\n")
+    if "#" not in source:
+        return lines, tuple(range(len(lines)))
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (tokenize.TokenError, SyntaxError):
-        return source
+        return lines, tuple(range(len(lines)))
     for token in reversed(tokens):
         if token.type == tokenize.COMMENT:
             row, col = token.start
             lines[row - 1] = lines[row - 1][:col].rstrip()
-    return "\n".join(line for line in lines if line.strip())
+    return lines, tuple(i for i, line in enumerate(lines) if line.strip())
 
 
-@dataclass(frozen=True, slots=True)
-class CodeCell:
-    index: int  # position in the notebook's cell list
-    source: str
-    allow_error: bool
-    file: str
-    line: int
+def semantic_source(source: str) -> str:
+    """The code without its comments (they cannot change outputs); a cell with
+    a comment also loses its blank lines."""
+    if "#" not in source:
+        return source
+    lines, kept = semantic_lines(source)
+    return "\n".join(lines[i] for i in kept)
 
 
-def code_cells(notebook: dict[str, Any]) -> list[CodeCell]:
-    out: list[CodeCell] = []
-    for index, cell in enumerate(notebook.get("cells", [])):
-        if cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        if isinstance(source, list):
-            source = "".join(source)
-        meta = cell.get("metadata", {})
-        tags = meta.get("tags", [])
-        position = meta.get("polybook", {})
-        out.append(
-            CodeCell(
-                index,
-                source,
-                allows_error(source, list(tags) if isinstance(tags, list) else []),
-                str(position.get("file", "")),
-                int(position.get("line", 0) or 0),
-            )
-        )
-    return out
+def code_parts(cells: Sequence[Cell]) -> tuple[tuple[str, bool], ...]:
+    """The key's view of a notebook's code cells: code without comments, and
+    whether the cell may raise."""
+    return tuple((semantic_source(c.source), allows_error(c.source)) for c in cells)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from polybook.split.model import Notebook
+
 # The JSON of one executed code cell: {"outputs": [...], "execution_count": n}.
 CellOutputs = dict[str, Any]
 
@@ -30,7 +32,12 @@ class FailureKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Failure:
-    """Why a notebook failed, located in the book's source page."""
+    """Why a notebook failed, located in the book's source page.
+
+    `cell_index` is the failed cell's index in the notebook, `cell_line` the
+    1-based line of its source that the traceback names; `file:line` is their
+    book position (see `place.py`).
+    """
 
     kind: FailureKind
     message: str
@@ -40,6 +47,7 @@ class Failure:
     ename: str = ""
     evalue: str = ""
     traceback: str = ""
+    cell_line: int | None = None
 
     def headline(self, lang: str, framework: str) -> str:
         where = f"{self.file}:{self.line}" if self.file else "(no source position)"
@@ -59,6 +67,7 @@ class Failure:
             "file": self.file,
             "line": self.line,
             "cell_index": self.cell_index,
+            "cell_line": self.cell_line,
             "ename": self.ename,
             "evalue": self.evalue,
             "traceback": self.traceback,
@@ -83,7 +92,7 @@ class Task:
     lang: str
     framework: str
     page: str
-    notebook: str  # the split notebook's JSON text
+    notebook: Notebook  # the split notebook
     kernel_name: str
     env_root: str  # the framework environment (absolute path where the task was planned)
     workdir: str  # working directory relative to the runner's work root

@@ -1,23 +1,24 @@
-"""Planning a run: the split notebooks to consider, their cache keys, and the
-executed notebooks (split notebook + outputs re-attached by code-cell order,
-which the equal key guarantees to be the same code cells)."""
+"""Planning a run: the split notebooks to consider (each read once into the
+typed `split.model.Notebook`), their cache keys, and the executed notebooks
+(the split notebook, line maps included, with outputs attached by code-cell
+order, which the equal key guarantees to be the same code cells)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, cast
 
 from polybook.execute.envs import KERNEL_VARS
 from polybook.execute.gpus import clamp
-from polybook.execute.keys import KeyParts, code_cells, semantic_source
+from polybook.execute.keys import KeyParts, code_parts
 from polybook.execute.libdeps import LibIndex, used_names
 from polybook.execute.model import CellOutputs, PageSettings
 from polybook.execute.settings import page_settings
 from polybook.source.book import Book
-from polybook.split.jsonfmt import JSON, dumps
+from polybook.split.model import CellKind, Notebook
 
 MANIFEST = ".polybook-execute.json"
 
@@ -31,13 +32,16 @@ class Item:
     page: str  # relative to the language root, e.g. chapter_cnn/lenet.md
     file: str  # the source page, relative to the book root
     executed_path: Path
-    text: str  # the split notebook
-    split_sha: str
+    notebook: Notebook  # the split notebook
+    split_sha: str  # of the split notebook's bytes
     settings: PageSettings
     gpus: int
     parts: KeyParts
     key: str
-    code_count: int
+
+    @property
+    def code_count(self) -> int:
+        return len(self.parts.code)
 
     @property
     def label(self) -> str:
@@ -66,15 +70,25 @@ def page_matcher(book: Book, lang: str, patterns: list[str]) -> list[str]:
 
 
 def split_notebooks(split_dir: Path, framework: str) -> list[tuple[str, Path]]:
+    """(page, path) of every split notebook of `framework`, by page (hidden
+    directories and files left out)."""
     base = split_dir / framework
-    if not base.is_dir():
-        return []
-    found = [
-        (path.relative_to(base).with_suffix(".md").as_posix(), path)
-        for path in base.rglob("*.ipynb")
-        if not any(part.startswith(".") for part in path.relative_to(base).parts)
-    ]
+    found: list[tuple[str, Path]] = []
+    for folder, dirs, files in os.walk(base):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel = os.path.relpath(folder, base).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        for name in files:
+            if name.endswith(".ipynb") and not name.startswith("."):
+                path = Path(folder, name)
+                found.append((prefix + name[: -len(".ipynb")] + ".md", path))
     return sorted(found)
+
+
+def read_split(path: Path) -> tuple[Notebook, str]:
+    """A split notebook, read and parsed once, and the sha256 of its bytes."""
+    data = path.read_bytes()
+    return Notebook.from_json(data.decode("utf-8")), hashlib.sha256(data).hexdigest()
 
 
 def make_item(
@@ -82,24 +96,23 @@ def make_item(
     lang: str,
     framework: str,
     page: str,
-    text: str,
+    notebook: Notebook,
+    split_sha: str,
     out_dir: Path,
     env_fingerprint: str,
     library: LibIndex,
     gpu_count: int | None,
 ) -> Item:
-    nb = json.loads(text)
     settings = page_settings(book.config.execute, page)
-    cells = code_cells(nb)
+    cells = notebook.code_cells
     code = "\n".join(c.source for c in cells)
     name = book.config.library_dir
     closure = library.closure(used_names(code, name)) if name in code else {}
     gpus = settings.gpus if gpu_count is None else clamp(settings.gpus, gpu_count)
-    meta = nb.get("metadata", {}).get("polybook", {})
     parts = KeyParts(
         page=page,
         framework=framework,
-        code=tuple((semantic_source(c.source), c.allow_error) for c in cells),
+        code=code_parts(cells),
         env=env_fingerprint,
         library=tuple(sorted(closure.items())),
         kernel_vars=KERNEL_VARS,
@@ -110,15 +123,14 @@ def make_item(
         lang,
         framework,
         page,
-        str(meta.get("source") or book.display(lang, page)),
+        notebook.file or book.display(lang, page),
         out_dir / framework / (page[: -len(".md")] + ".ipynb"),
-        text,
-        hashlib.sha256(text.encode()).hexdigest(),
+        notebook,
+        split_sha,
         settings,
         gpus,
         parts,
         parts.key(),
-        len(cells),
     )
 
 
@@ -141,16 +153,23 @@ def library_files(book: Book) -> tuple[tuple[str, str], ...]:
 
 def executed_text(item: Item, cells: list[CellOutputs]) -> str | None:
     """The split notebook with outputs attached; None if the cells do not fit."""
-    nb: dict[str, Any] = json.loads(item.text)
-    code = [c for c in nb.get("cells", []) if c.get("cell_type") == "code"]
-    if len(code) != len(cells):
+    notebook = item.notebook
+    if len(notebook.code_cells) != len(cells):
         return None
-    for cell, out in zip(code, cells, strict=True):
-        cell["outputs"] = out.get("outputs", [])
-        cell["execution_count"] = out.get("execution_count")
-    meta = nb.setdefault("metadata", {}).setdefault("polybook", {})
-    meta["execution"] = {"key": item.key, "gpus": item.gpus}
-    return dumps(cast(JSON, nb)) + "\n"
+    outputs = iter(cells)
+    filled = []
+    for cell in notebook.cells:
+        if cell.kind is CellKind.CODE:
+            out = next(outputs)
+            count = out.get("execution_count")
+            cell = replace(
+                cell,
+                outputs=tuple(out.get("outputs", ())),
+                execution_count=count if isinstance(count, int) else None,
+            )
+        filled.append(cell)
+    execution = {"execution": {"key": item.key, "gpus": item.gpus}}
+    return replace(notebook, cells=tuple(filled), extra={**notebook.extra, **execution}).to_json()
 
 
 def read_manifest(path: Path) -> dict[str, dict[str, str]]:
@@ -159,16 +178,3 @@ def read_manifest(path: Path) -> dict[str, dict[str, str]]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
-
-
-def refine_line(book: Book, item: Item, failure_line: int, cell_source: str, inner: int) -> int:
-    """The page line of line `inner` (1-based) of the code cell whose fence is at
-    `failure_line`, when the split left that cell's code as written."""
-    try:
-        page = book.read(item.lang, item.page)
-    except (OSError, ValueError):
-        return failure_line
-    for cell in page.code_cells:
-        if cell.line == failure_line and cell.source.rstrip("\n") == cell_source.rstrip("\n"):
-            return cell.source_line(inner - 1)
-    return failure_line

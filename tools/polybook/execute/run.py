@@ -1,5 +1,8 @@
 """The execute stage: plan, reuse cached outputs, schedule the rest, record.
 
+It reads the split notebooks as they are (whoever drives the build splits
+first, see `polybook.graph`).
+
 `execute_book` is the whole run. The event loop runs in a thread of its own so
 that Ctrl-C reaches the main thread, which cancels the loop's work: running
 kernels are shut down, finished notebooks are already in the cache (every
@@ -11,11 +14,10 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import json
-import re
 import sys
 import time
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -34,6 +36,7 @@ from polybook.execute.model import (
     Status,
     Task,
 )
+from polybook.execute.place import relocate
 from polybook.execute.plan import (
     MANIFEST,
     Item,
@@ -43,14 +46,12 @@ from polybook.execute.plan import (
     make_item,
     page_matcher,
     read_manifest,
-    refine_line,
+    read_split,
     split_notebooks,
 )
 from polybook.execute.progress import UNKNOWN_SECONDS, PlainReporter, Reporter
 from polybook.files import write_atomic
 from polybook.source.book import Book
-
-_CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
 
 
 @dataclass(slots=True)
@@ -68,23 +69,8 @@ class ExecuteOptions:
     split_dir: Path | None = None  # default _build/split/<lang>
     out_dir: Path | None = None  # default _build/executed/<lang>
     work_dir: Path | None = None  # kernels' working directories
-    split: bool = True  # bring the split notebooks up to date first
     discover: gpu_mod.Discover = gpu_mod.discover
     reporter: Reporter | None = None
-
-
-def _relocate(failure: Failure, source: Item, target: Item) -> Failure:
-    """The same failure in another language's notebook (same code cells)."""
-    if failure.cell_index is None or source is target:
-        return failure
-    src = [i for i, c in enumerate(json.loads(source.text)["cells"]) if c["cell_type"] == "code"]
-    cells = json.loads(target.text)["cells"]
-    dst = [i for i, c in enumerate(cells) if c["cell_type"] == "code"]
-    if failure.cell_index not in src:
-        return failure
-    index = dst[src.index(failure.cell_index)]
-    meta = cells[index].get("metadata", {}).get("polybook", {})
-    return replace(failure, cell_index=index, file=meta.get("file", ""), line=meta.get("line", 0))
 
 
 class _Run:
@@ -156,24 +142,12 @@ class _Run:
                 self.reporter.finished(report, expected if n == 0 else 0.0, n == 0)
             return True
         failure = result.failure or Failure(FailureKind.INTERNAL, "unknown failure")
-        if not failure.file:
-            failure = replace(failure, file=source.file, line=1)
         for n, item in enumerate(group):
             self.forget(item)
-            located = self.refine(item, _relocate(failure, source, item))
+            located = relocate(failure, source.notebook, item.notebook)
             report = self.report(item, Status.FAILED, result.seconds, located)
             self.reporter.finished(report, expected if n == 0 else 0.0, n == 0)
         return self.options.keep_going
-
-    def refine(self, item: Item, failure: Failure) -> Failure:
-        """Point at the failing line itself when the traceback names it."""
-        inner = _CELL_LINE.search(failure.traceback)
-        if inner is None or failure.cell_index is None:
-            return failure
-        cell = json.loads(item.text)["cells"][failure.cell_index]
-        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-        line = refine_line(self.book, item, failure.line, source, int(inner.group(1)))
-        return replace(failure, line=line)
 
     async def produce(self, task: Task, run: Callable[[], Coroutine[Any, Any, Result]]) -> Result:
         """Run a task under its key's lock, unless another run produced it meanwhile."""
@@ -226,9 +200,11 @@ def plan_items(
         for page, path in split_notebooks(split_dir, fw):
             if patterns and not any(fnmatch.fnmatchcase(page, p) for p in patterns):
                 continue
-            text = path.read_text("utf-8")
+            notebook, sha = read_split(path)
             items.append(
-                make_item(book, lang, fw, page, text, out_dir, fingerprint, library, gpu_count)
+                make_item(
+                    book, lang, fw, page, notebook, sha, out_dir, fingerprint, library, gpu_count
+                )
             )
     return items
 
@@ -236,7 +212,6 @@ def plan_items(
 def execute_book(book: Book, options: ExecuteOptions) -> ExecuteSummary:
     start = time.perf_counter()
     lang, conf, layout = options.lang, book.config.execute, book.layout
-    split_dir = options.split_dir or layout.split(lang)
     out_dir = options.out_dir or layout.executed(lang)
     work_root = options.work_dir or layout.work
     env_dir = options.env_dir or book.root / conf.env_dir
@@ -245,10 +220,6 @@ def execute_book(book: Book, options: ExecuteOptions) -> ExecuteSummary:
     state = _Run(book, options, cache, out_dir)
     summary = ExecuteSummary()
     try:
-        if options.split:
-            from polybook.split.run import split_book
-
-            split_book(book, lang, split_dir, options.frameworks)
         local = options.scheduler == "local"
         devices = options.discover() if local else []
         envs: dict[str, FrameworkEnv] = {fw: resolve_env(fw, env_dir) for fw in options.frameworks}
@@ -302,7 +273,7 @@ def _tasks(
                 lang=rep.lang,
                 framework=rep.framework,
                 page=rep.page,
-                notebook=rep.text,
+                notebook=rep.notebook,
                 kernel_name=envs[rep.framework].kernel_name,
                 env_root=str(envs[rep.framework].root.resolve()),
                 workdir=f"{rep.framework}/{chapter}".rstrip("/"),

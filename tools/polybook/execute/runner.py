@@ -2,9 +2,11 @@
 
 The kernel spec is looked up only in the environment's own
 `share/jupyter/kernels/` (a `KernelSpecManager` restricted to it), so the
-kernel is the environment's python whatever Jupyter finds elsewhere. Cells run
-one by one so that a failure names its cell; every failure is returned as a
-`Failure` located at the cell's source position (cell metadata), never raised.
+kernel is the environment's python whatever Jupyter finds elsewhere. The task
+carries the typed split notebook; nbclient gets a notebook built from it (no
+JSON is parsed here). Cells run one by one so that a failure names its cell;
+every failure is returned as a `Failure` placed through that cell's line map
+(`place.py`), never raised.
 """
 
 from __future__ import annotations
@@ -20,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from polybook.execute.envs import FrameworkEnv, env_fingerprint, kernel_environ
-from polybook.execute.keys import code_cells
 from polybook.execute.model import CellOutputs, Failure, FailureKind, Result, Task
-from polybook.execute.settings import ALLOW_ERROR_TAG
+from polybook.execute.place import failing_line, place
+from polybook.execute.settings import ALLOW_ERROR_TAG, allows_error
+from polybook.split.model import CellKind, Notebook
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
 STARTUP_TIMEOUT = 120
 
 
@@ -33,24 +35,38 @@ def strip_ansi(text: str) -> str:
     return _ANSI.sub("", text)
 
 
-def _prepare(nb: Any, task: Task) -> None:
-    """Tag the cells that may raise with nbclient's `raises-exception`."""
-    allowed = {c.index for c in code_cells(nb) if c.allow_error or task.settings.allow_errors}
-    for index, cell in enumerate(nb.cells):
-        if index in allowed:
-            tags = cell.metadata.setdefault("tags", [])
-            if ALLOW_ERROR_TAG not in tags:
-                tags.append(ALLOW_ERROR_TAG)
+def nbformat_notebook(notebook: Notebook, allow_errors: bool = False) -> Any:
+    """An nbformat notebook of `notebook`'s cells, index for index; the code
+    cells that may raise carry nbclient's `raises-exception` tag."""
+    import nbformat
+
+    cells: list[dict[str, Any]] = []
+    for cell in notebook.cells:
+        entry: dict[str, Any] = {
+            "cell_type": cell.kind.value,
+            "id": cell.id,
+            "metadata": {},
+            "source": cell.source,
+        }
+        if cell.kind is CellKind.CODE:
+            entry.update(outputs=[], execution_count=None)
+            if allow_errors or allows_error(cell.source):
+                entry["metadata"]["tags"] = [ALLOW_ERROR_TAG]
+        cells.append(entry)
+    document = {
+        "cells": cells,
+        "metadata": {"kernelspec": dict(notebook.kernelspec), "language_info": {"name": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    return nbformat.from_dict(document)  # type: ignore[no-untyped-call]
 
 
-def _position(cell: Any) -> tuple[str, int]:
-    meta = cell.get("metadata", {}).get("polybook", {})
-    return str(meta.get("file", "")), int(meta.get("line", 0) or 0)
-
-
-def _cell_failure(kind: FailureKind, cell: Any, index: int, message: str, **kw: str) -> Failure:
-    file, line = _position(cell)
-    return Failure(kind, message, file, line, index, **kw)
+def _failure(
+    task: Task, kind: FailureKind, message: str, index: int | None = None, **kw: Any
+) -> Failure:
+    """A failure of cell `index` (None: of no cell), placed in the task's notebook."""
+    return place(Failure(kind, message, cell_index=index, **kw), task.notebook)
 
 
 def collect_outputs(nb: Any) -> list[CellOutputs]:
@@ -70,7 +86,6 @@ async def run_notebook(
 ) -> Result:
     """Execute `task` with `devices` as its CUDA_VISIBLE_DEVICES; never raises
     for a notebook problem (cancellation propagates, after kernel cleanup)."""
-    import nbformat
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
@@ -89,10 +104,9 @@ async def run_notebook(
             f"no kernel spec {env.kernel_name} under {env.kernels_dir} "
             f"(run `make env FRAMEWORK={task.framework}`)"
         )
-        return result(False, [], Failure(FailureKind.ENVIRONMENT, message))
+        return result(False, [], _failure(task, FailureKind.ENVIRONMENT, message))
 
-    nb = nbformat.reads(task.notebook, as_version=4)  # type: ignore[no-untyped-call]
-    _prepare(nb, task)
+    nb = nbformat_notebook(task.notebook, task.settings.allow_errors)
     if not any(c.cell_type == "code" and c.source.strip() for c in nb.cells):
         return result(True, collect_outputs(nb))
 
@@ -120,7 +134,7 @@ async def run_notebook(
 
     client.timeout_func = cell_timeout
     environ = kernel_environ(devices, task.pythonpath, task.env_vars)
-    current: tuple[Any, int] | None = None
+    current: int | None = None  # the index of the cell running
     log_path = work_root / ".logs" / f"{task.key}.{os.getpid()}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "wb")  # noqa: SIM115 - closed in finally
@@ -133,61 +147,53 @@ async def run_notebook(
                 for index, cell in enumerate(nb.cells):
                     if cell.cell_type != "code":
                         continue
-                    current = (cell, index)
+                    current = index
                     await client.async_execute_cell(
                         cell, index, execution_count=client.code_cells_executed + 1
                     )
                 current = None
     except CellExecutionError as exc:
         assert current is not None
-        cell, index = current
-        tb = strip_ansi(str(exc.traceback) if exc.traceback else str(exc))
-        inner = _CELL_LINE.search(tb)
-        where = f" (line {inner.group(1)} of the cell)" if inner else ""
+        tb = _traceback_of(nb.cells[current]) or strip_ansi(str(exc.traceback or exc))
+        line = failing_line(tb)
+        where = f" (line {line} of the cell)" if line is not None else ""
         message = f"{exc.ename}: {exc.evalue}{where}"
-        failure = _cell_failure(
+        failure = _failure(
+            task,
             FailureKind.CELL_ERROR,
-            cell,
-            index,
             message,
+            current,
             ename=exc.ename,
             evalue=exc.evalue,
-            traceback=_traceback_of(cell) or tb,
+            traceback=tb,
+            cell_line=line,
         )
         return result(False, collect_outputs(nb), failure)
     except CellTimeoutError:
         assert current is not None
-        cell, index = current
         if time.monotonic() >= deadline - 1:
             message = f"notebook timed out after {task.settings.notebook_timeout}s"
-            failure = _cell_failure(FailureKind.NOTEBOOK_TIMEOUT, cell, index, message)
+            failure = _failure(task, FailureKind.NOTEBOOK_TIMEOUT, message, current)
         else:
             message = f"cell timed out after {task.settings.cell_timeout}s"
-            failure = _cell_failure(FailureKind.CELL_TIMEOUT, cell, index, message)
+            failure = _failure(task, FailureKind.CELL_TIMEOUT, message, current)
         return result(False, collect_outputs(nb), failure)
     except TimeoutError:
         message = f"notebook timed out after {task.settings.notebook_timeout}s"
-        if current is not None:
-            failure = _cell_failure(FailureKind.NOTEBOOK_TIMEOUT, current[0], current[1], message)
-        else:
-            failure = Failure(FailureKind.NOTEBOOK_TIMEOUT, message)
+        failure = _failure(task, FailureKind.NOTEBOOK_TIMEOUT, message, current)
         return result(False, collect_outputs(nb), failure)
     except DeadKernelError as exc:
         log.flush()
         message = f"the kernel died ({exc})"
-        tail = _tail(log_path)
-        if current is not None:
-            failure = _cell_failure(
-                FailureKind.KERNEL_DIED, current[0], current[1], message, traceback=tail
-            )
-        else:
-            failure = Failure(FailureKind.KERNEL_DIED, message, traceback=tail)
+        failure = _failure(
+            task, FailureKind.KERNEL_DIED, message, current, traceback=_tail(log_path)
+        )
         return result(False, collect_outputs(nb), failure)
     except (RuntimeError, OSError) as exc:
         if current is not None:
-            failure = _cell_failure(FailureKind.INTERNAL, current[0], current[1], str(exc))
+            failure = _failure(task, FailureKind.INTERNAL, str(exc), current)
         else:
-            failure = Failure(FailureKind.INTERNAL, f"kernel start failed: {exc}")
+            failure = _failure(task, FailureKind.INTERNAL, f"kernel start failed: {exc}")
         return result(False, collect_outputs(nb), failure)
     finally:
         log.close()

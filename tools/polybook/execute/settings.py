@@ -14,9 +14,9 @@ Table keys are fnmatch patterns over the page path relative to the language
 root, so a setting applies to the page in every language; tables are applied
 in the order written, later ones overriding earlier ones field by field.
 
-Cells: a code cell may raise without failing the run when its metadata tags
-hold `raises-exception` (nbclient's convention) or when one of its lines is
-the comment `# polybook: allow-error`.
+Cells: a code cell may raise without failing the run when one of its lines
+is the comment `# polybook: allow-error` (the runner then gives it nbclient's
+`raises-exception` tag).
 """
 
 from __future__ import annotations
@@ -43,5 +43,5 @@ def page_settings(config: ExecuteConfig, page: str) -> PageSettings:
     return PageSettings(cell, notebook, gpus, allow)
 
 
-def allows_error(source: str, tags: list[str]) -> bool:
-    return ALLOW_ERROR_TAG in tags or _ALLOW_ERROR.search(source) is not None
+def allows_error(source: str) -> bool:
+    return _ALLOW_ERROR.search(source) is not None

@@ -1,6 +1,7 @@
 """The render stage function: `build_html(book, lang, site)`.
 
-split (incremental) -> pages and notebooks (executed outputs when present) ->
+pages and their split notebooks as they are (executed outputs when present;
+whoever drives the build splits first, see `polybook.graph.split_site`) ->
 generated notebooks (MyST) -> Sphinx source tree (changed files only) ->
 Sphinx (incremental) -> diagnostics at book positions.
 """
@@ -50,12 +51,6 @@ class RenderResult:
     @property
     def index(self) -> Path:
         return self.out / "index.html"
-
-
-def _split(book: Book, lang: str) -> None:
-    from polybook.split.run import split_book
-
-    split_book(book, lang, book.layout.split(lang))
 
 
 @dataclass(slots=True)
@@ -165,24 +160,13 @@ def build_html(
     *,
     mathjax: Path | None = None,
     jobs: int | None = None,
-    split: bool = True,
     verbose: bool = False,
 ) -> RenderResult:
     """Build the HTML site of `lang` for one framework, or for all (tabbed) with site="all"."""
     from polybook.render.sphinx_run import run_sphinx
 
-    clock = time.perf_counter()
     paths = SitePaths.of(book.layout, lang, site)
     result = RenderResult(lang, site, paths.out)
-    if split:
-        # Always every framework: the split manifest is per page, and splitting
-        # a subset would leave the other frameworks' notebooks of a changed page
-        # stale behind an up-to-date fingerprint.
-        _split(book, lang)
-        if lang != book.config.source_language:
-            _split(book, book.config.source_language)
-    result.seconds["split"] = time.perf_counter() - clock
-
     clock = time.perf_counter()
     words = words_for(lang)
     pages = _Pages(book, lang, site, words, Inputs.of(book))

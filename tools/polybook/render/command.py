@@ -28,6 +28,11 @@ def cmd_build(book: Book, args: argparse.Namespace) -> int:
         return 0
     framework = args.framework or book.config.frameworks_for(lang)[0]
     site = ALL if framework == ALL else frameworks_arg(book, lang, framework)[0]
+    if not args.no_split:
+        from polybook.graph import split_site
+
+        for report in split_site(book, lang):
+            print(report.line(), flush=True)
     try:
         result = build_html(
             book,
@@ -79,6 +84,11 @@ def register(subparsers: Any) -> None:
         "--fallback-pages",
         action="store_true",
         help="only list the source-language pages the site takes (untranslated), and exit",
+    )
+    build.add_argument(
+        "--no-split",
+        action="store_true",
+        help="use the split notebooks as they are (a build that has just split them)",
     )
     build.add_argument("--jobs", type=int, default=None, help="Sphinx worker processes")
     build.add_argument("-v", "--verbose", action="store_true", help="show Sphinx's progress")

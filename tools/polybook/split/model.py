@@ -46,6 +46,9 @@ def encode_lines(lines: Sequence[int]) -> str:
 
 def decode_lines(text: str) -> tuple[int, ...]:
     """The inverse of `encode_lines`; raises ValueError on malformed text."""
+    if "," not in text and text:  # one run, the common case of a cell
+        first, sep, last = text.partition("-")
+        return tuple(range(int(first), int(last) + 1)) if sep else (int(first),)
     out: list[int] = []
     for part in text.split(","):
         if not part:
@@ -161,7 +164,7 @@ class Notebook:
         if not isinstance(pb, dict):
             raise ValueError("not a polybook notebook: metadata.polybook is not a mapping")
         file = str(pb.get("source", ""))
-        cells = tuple(_read_cell(c) for c in data["cells"])
+        cells = tuple(map(_read_cell, data["cells"]))
         known = {"framework", "lang", "page", "required_libs", "source"}
         return cls(
             file=file,
@@ -183,11 +186,20 @@ def _split_source(source: str) -> list[JSON]:
     return out
 
 
+_KINDS = {kind.value: kind for kind in CellKind}
+
+
 def _read_cell(data: object) -> Cell:
     if not isinstance(data, dict):
         raise ValueError("a cell is not a mapping")
     raw = data.get("source", "")
-    source = "".join(str(s) for s in raw) if isinstance(raw, list) else str(raw)
+    if isinstance(raw, list):
+        try:
+            source = "".join(raw)
+        except TypeError:
+            source = "".join(map(str, raw))
+    else:
+        source = str(raw)
     meta = data.get("metadata", {}).get("polybook", {})
     if not isinstance(meta, dict):
         raise ValueError("cell metadata.polybook is not a mapping")
@@ -196,13 +208,15 @@ def _read_cell(data: object) -> Cell:
     # a notebook from elsewhere has no map: every line at the cell's first line
     lines = decode_lines(encoded) if isinstance(encoded, str) else (line,) * _source_lines(source)
     count = data.get("execution_count")
-    outputs = data.get("outputs", ())
+    outputs = data.get("outputs")
+    frameworks = meta.get("frameworks")
+    kind = data.get("cell_type", "markdown")
     return Cell(
-        kind=CellKind(str(data.get("cell_type", "markdown"))),
-        source=source,
-        line=line,
-        lines=lines,
-        frameworks=tuple(str(f) for f in meta.get("frameworks", ())),
-        outputs=tuple(o for o in outputs if isinstance(o, dict)),
-        execution_count=count if isinstance(count, int) else None,
+        _KINDS[kind] if kind in _KINDS else CellKind(str(kind)),
+        source,
+        line,
+        lines,
+        tuple(map(str, frameworks)) if frameworks else (),
+        tuple(o for o in outputs if isinstance(o, dict)) if outputs else (),
+        count if isinstance(count, int) else None,
     )

@@ -72,7 +72,8 @@ def _read_manifest(path: Path) -> dict[str, _Entry]:
 @dataclass(slots=True)
 class SplitResult:
     written: list[Path] = field(default_factory=list)
-    unchanged: int = 0
+    unchanged: int = 0  # pages neither parsed nor written
+    pages: int = 0  # pages of the language
     removed: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -260,6 +261,7 @@ def split_book(
             result.diagnostics.extend(Diagnostic.from_json(d) for d in old.diagnostics)
             continue
         todo.append((book, lang, rel, ordered, rule, rewrite_aliases))
+    result.pages = len(fingerprints)
 
     workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
     if workers > 1 and len(todo) >= _PARALLEL_MIN_PAGES:
