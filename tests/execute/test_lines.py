@@ -127,7 +127,7 @@ def test_a_translation_fails_on_its_own_lines(book: TinyBook, kernels: Path) -> 
     book.write("ch/t.md", AFTER_COMMENT)
     book.write("ch/t.md", TRANSLATED, lang="id")
     assert _place(book, "ch/t.md") == "chapters/en/ch/t.md:12"
-    assert _place(book, "ch/t.md", "id") == "chapters/id/ch/t.md:10"
+    assert _place(book, "ch/t.md", "id") == "chapters/id/ch/t.md:11"
 
 
 def test_executed_notebooks_keep_the_line_maps(book: TinyBook, kernels: Path) -> None:
