@@ -29,10 +29,8 @@ from polybook.source.elements import (
 )
 from polybook.source.inline import tokenize
 
-_EQLABEL = re.compile(grammar.ROLE.pattern.replace("[a-z_]+", "eqlabel") + r"(?P<v>[^`]+)`+")
-_FIGURE_ROLE = re.compile(
-    grammar.ROLE.pattern.replace("[a-z_]+", "label|width|height") + r"(?P<v>[^`]+)`+"
-)
+_EQLABEL = grammar.role_named("eqlabel")
+_FIGURE_ROLE = grammar.role_named("label", "width", "height")
 _SLIDE_EQUATION = re.compile(r"^(?P<indent>\s*)[(\[]\*\*(?=\$\$)")
 
 

@@ -13,6 +13,15 @@ import re
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 # A role: `:kind:` followed by its opening backticks (one, or two when damaged).
 ROLE = re.compile(r":(?P<kind>[a-z_]+):(?P<ticks>`+)")
+
+
+def role_named(*kinds: str) -> re.Pattern[str]:
+    """ROLE for the given kinds only, followed by its content (group `v`) and
+    closing backticks."""
+    names = "|".join(re.escape(k) for k in kinds)
+    return re.compile(ROLE.pattern.replace("[a-z_]+", names) + r"(?P<v>[^`]*)`+")
+
+
 # The roles of the dialect (§6); any other `:word:` is text.
 KNOWN_ROLES = frozenset(
     {
@@ -56,9 +65,7 @@ CAPTION = re.compile(r"^:(?![a-z_]+:`)\s?(?P<caption>\S.*)$")
 # A table's delimiter row.
 TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 # `:begin_tab:`names`` / `:end_tab:` alone on a line (§4).
-BEGIN_TAB = re.compile(
-    r"^" + ROLE.pattern.replace("[a-z_]+", "begin_tab") + r"(?P<names>[^`]*)`\s*$"
-)
+BEGIN_TAB = re.compile(r"^" + role_named("begin_tab").pattern + r"\s*$")
 END_TAB = re.compile(r"^:end_tab:\s*$")
 # A code cell's framework marker: `%%tab a, b` / `#@tab a,b`, optionally commented.
 TAB_MARKER = re.compile(r"^(?P<comment>#\s*)?(?P<kind>%%tab|#@tab)(?P<rest>(?:\s.*)?)$")

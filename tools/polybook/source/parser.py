@@ -140,7 +140,7 @@ def _regions(
             marker_lines.add(i)
             if open_begin is not None:
                 spans.append((open_begin[0], i, open_begin[1]))
-            open_begin = (i, _tab_names(begin.group("names")))
+            open_begin = (i, _tab_names(begin.group("v")))
             starts.append(open_begin)
         elif _END_TAB.match(stripped):
             marker_lines.add(i)
