@@ -11,7 +11,7 @@ from polybook.check.run import check_book
 from polybook.cli import main
 from polybook.diagnostics import Severity
 from polybook.source.book import Book
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, seed_path
 
 
 def _errors(diagnostics: list) -> list:  # type: ignore[type-arg]
@@ -234,3 +234,14 @@ def test_translation_takes_missing_pages_from_the_source_language(tmp_path: Path
         ("PB180", "chapters/en/a.md", 1, "a.md"),
         ("PB153", "chapters/vi/index.md", 5, "b"),
     ]
+
+
+def test_check_in_worker_processes_finds_exactly_what_one_process_finds(tmp_path: Path) -> None:
+    seed = seed_path("000").read_text("utf-8")
+    pages = {f"ch/p{n:02d}.md": seed for n in range(66)}
+    toc = "\n".join(f"ch/p{n:02d}" for n in range(66))
+    pages["index.md"] = f"# Book\n\n```toc\n:maxdepth: 2\n\n{toc}\n```\n"
+    book = _book(tmp_path, pages)
+    one = check_book(book, "en", jobs=1)
+    assert check_book(book, "en", jobs=2) == one
+    assert {d.code for d in one} >= {"PB150", "PB151"}

@@ -235,3 +235,30 @@ def test_split_of_one_framework_does_not_hide_stale_others(seed_book: Book, tmp_
     jax = json.loads((out / "jax/chapter_cnn/lenet.ipynb").read_text(encoding="utf-8"))
     assert jax["cells"][-1]["source"][-1] == "Tambahan."
     assert split_book(seed_book, "id", out).written == []
+
+
+def test_notebook_json_is_json_dumps_layout_for_every_cell_shape() -> None:
+    from polybook.split.model import Cell, CellKind, Notebook
+
+    cells = (
+        Cell(CellKind.MARKDOWN, 'Text with "quotes" and é\n\nmore', 1, (1, 2, 3)),
+        Cell(CellKind.MARKDOWN, "", 5, (5,), ("pytorch", "jax")),
+        Cell(CellKind.CODE, "x = 1\ny = 2\n", 7, (8, 9, 10), ("pytorch",)),
+        Cell(
+            CellKind.CODE,
+            "print(x)",
+            12,
+            (13,),
+            (),
+            ({"output_type": "stream", "name": "stdout", "text": ["1\n"]},),
+            3,
+        ),
+    )
+    nb = Notebook("chapters/en/p.md", "p.md", "en", "pytorch", cells, ("pkg==1",), {"a": "b"})
+    text = nb.to_json()
+    assert text == json.dumps(json.loads(text), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    assert Notebook.from_json(text) == nb
+    empty = Notebook("f.md", "f.md", "en", "jax")
+    assert empty.to_json() == (
+        json.dumps(json.loads(empty.to_json()), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from polybook.check.bib import bib_keys
@@ -12,6 +14,7 @@ from polybook.source.model import Label, LabelKind, Page
 from polybook.split.model import Cell
 from polybook.split.run import split_page
 
+_PARALLEL_MIN_PAGES = 64  # below this, worker start-up costs more than it saves
 _REF_ROLES = ("numref", "ref", "eqref")
 _CITE_ROLES = ("cite", "citet", "citep")
 
@@ -143,24 +146,35 @@ def _translation_status(book: Book, lang: str, present: set[str]) -> list[Diagno
     return out
 
 
-def check_book(book: Book, lang: str) -> list[Diagnostic]:
-    """Every diagnostic for one language, sorted by file and line."""
-    ordered = book.config.frameworks_for(lang)
-    by_path = {rel: book.read(lang, rel) for rel in book.page_files(lang)}
+def _check_page(args: tuple[Book, str, str]) -> tuple[Page, list[Diagnostic]]:
+    """One page parsed, split (code only) and checked: its own diagnostics."""
+    book, lang, rel = args
+    page = book.read(lang, rel)
+    split = split_page(page, book.config.frameworks_for(lang), markdown=False)
+    found = [*page.diagnostics, *split.diagnostics, *_images(book, lang, page)]
+    versions: dict[int, dict[str, Cell]] = {}
+    for fw, nb in split.notebooks.items():
+        for cell in nb.code_cells:
+            versions.setdefault(cell.line, {})[fw] = cell
+    for block in page.code_cells:
+        if block.language == "python":
+            found.extend(check_cell(page, block, versions.get(block.line, {})))
+    return page, found
+
+
+def check_book(book: Book, lang: str, jobs: int | None = None) -> list[Diagnostic]:
+    """Every diagnostic for one language, sorted by file and line. Pages are
+    checked by two worker processes when there are many (`jobs`: how many)."""
+    work = [(book, lang, rel) for rel in book.page_files(lang)]
+    workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
+    if workers > 1 and len(work) >= _PARALLEL_MIN_PAGES:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            done = list(pool.map(_check_page, work, chunksize=16))
+    else:
+        done = [_check_page(item) for item in work]
+    by_path = {page.path: page for page, _ in done}
     pages = list(by_path.values())
-    diagnostics: list[Diagnostic] = []
-    for page in pages:
-        split = split_page(page, ordered)
-        diagnostics.extend(page.diagnostics)
-        diagnostics.extend(split.diagnostics)
-        diagnostics.extend(_images(book, lang, page))
-        versions: dict[int, dict[str, Cell]] = {}
-        for fw, nb in split.notebooks.items():
-            for cell in nb.code_cells:
-                versions.setdefault(cell.line, {})[fw] = cell
-        for block in page.code_cells:
-            if block.language == "python":
-                diagnostics.extend(check_cell(page, block, versions.get(block.line, {})))
+    diagnostics = [d for _, found in done for d in found]
     # A translation takes the pages it lacks from the source language: they
     # are toc targets and define labels (they are checked with their own language).
     source = book.config.source_language

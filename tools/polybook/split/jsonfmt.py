@@ -7,6 +7,7 @@ only recurses in Python and encodes every string with the C encoder.
 from __future__ import annotations
 
 from json.encoder import encode_basestring  # the C implementation when available
+from typing import cast
 
 JSON = dict[str, "JSON"] | list["JSON"] | str | int | float | bool | None
 
@@ -30,6 +31,9 @@ def _dump(obj: JSON, level: int, out: list[str]) -> None:
             out.append("[]")
             return
         pad = "\n" + " " * (level + 1)
+        if all(type(item) is str for item in obj):  # source lines: no recursion
+            out.append(string_list(cast(list[str], obj), level))
+            return
         sep = "[" + pad
         for item in obj:
             out.append(sep)
@@ -46,7 +50,16 @@ def _dump(obj: JSON, level: int, out: list[str]) -> None:
         out.append(repr(obj) if isinstance(obj, float) else str(obj))
 
 
-def dumps(obj: JSON) -> str:
+def dumps(obj: JSON, level: int = 0) -> str:
+    """`obj` as JSON text; `level`: the nesting depth it is written at."""
     out: list[str] = []
-    _dump(obj, 0, out)
+    _dump(obj, level, out)
     return "".join(out)
+
+
+def string_list(items: list[str], level: int) -> str:
+    """A list of strings at nesting depth `level` (what `dumps` writes for it)."""
+    if not items:
+        return "[]"
+    pad = "\n" + " " * (level + 1)
+    return "[" + pad + ("," + pad).join(map(encode_basestring, items)) + "\n" + " " * level + "]"
