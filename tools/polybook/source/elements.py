@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 
 class TokenKind(StrEnum):
@@ -38,17 +39,26 @@ class Token:
     double: bool = False  # a role written with double backticks
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Inline:
-    """Inline content over one or more source lines (`text` joins them with newlines)."""
+    """Inline content over one or more source lines (`text` joins them with newlines).
 
-    tokens: tuple[Token, ...]
+    Its tokens are scanned on first use (`source.inline.scan`): finding a
+    page's labels needs only the few inlines that hold a target role.
+    """
+
     lines: tuple[int, ...]  # book line of each line of the text
     raw: tuple[str, ...]  # the source lines
 
     @property
     def text(self) -> str:
         return "\n".join(self.raw)
+
+    @cached_property
+    def tokens(self) -> tuple[Token, ...]:
+        from polybook.source.inline import scan
+
+        return scan(self.text, self.lines)
 
 
 @dataclass(frozen=True, slots=True)

@@ -164,9 +164,13 @@ class _Scanner:
         return start
 
 
-def tokenize(raw: Sequence[str], lines: Sequence[int]) -> Inline:
-    """The tokens of consecutive source lines `raw` (book lines `lines`)."""
-    text = "\n".join(raw)
+def scan(text: str, lines: Sequence[int]) -> tuple[Token, ...]:
+    """The tokens of `text` (source lines joined by newlines; `lines`: their book lines)."""
     if _SPECIAL.search(text) is None:  # plain text: one token
-        return Inline((Token(TokenKind.TEXT, text, lines[0]),), tuple(lines), tuple(raw))
-    return Inline(tuple(_Scanner(text, lines).run()), tuple(lines), tuple(raw))
+        return (Token(TokenKind.TEXT, text, lines[0]),)
+    return tuple(_Scanner(text, lines).run())
+
+
+def tokenize(raw: Sequence[str], lines: Sequence[int]) -> Inline:
+    """Consecutive source lines `raw` (book lines `lines`) as inline content."""
+    return Inline(tuple(lines), tuple(raw))

@@ -177,9 +177,12 @@ class Page:
     def roles(self) -> tuple[Role, ...]:
         return self.prose.roles
 
-    @property
+    @cached_property
     def labels(self) -> tuple[Label, ...]:
-        return self.prose.labels
+        """The page's labels (found without analysing the rest of the prose)."""
+        from polybook.source.prose import labels_of
+
+        return labels_of(self.blocks)
 
     @property
     def title(self) -> str | None:

@@ -39,7 +39,6 @@ from polybook.source.model import (
 @dataclass(slots=True)
 class _Facts:
     roles: list[Role] = field(default_factory=list)
-    labels: list[Label] = field(default_factory=list)
     title: str | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -88,16 +87,57 @@ def _inline_facts(content: Inline, file: str, in_heading: bool, facts: _Facts) -
                 )
             )
         facts.roles.append(_token_role(token))
-        if token.kind is TokenKind.TARGET:
-            kind = LabelKind.EQUATION if token.role == "eqlabel" else LabelKind.OTHER
-            if in_heading and kind is LabelKind.OTHER:
-                kind = LabelKind.SECTION
-            facts.labels.append(Label(token.value, kind, token.line))
 
 
 def _label(facts: _Facts, kind: LabelKind, name: str, line: int, title: str = "") -> None:
     facts.roles.append(Role("eqlabel" if kind is LabelKind.EQUATION else "label", name, line))
-    facts.labels.append(Label(name, kind, line, title))
+
+
+def _inline_labels(content: Inline, in_heading: bool) -> list[Label]:
+    """Labels written inside text (`... :label:`x``); only text that holds a
+    target role is scanned."""
+    if "label:`" not in content.text:
+        return []
+    found: list[Label] = []
+    for token in content.tokens:
+        if token.kind is TokenKind.TARGET:
+            kind = LabelKind.EQUATION if token.role == "eqlabel" else LabelKind.OTHER
+            if in_heading and kind is LabelKind.OTHER:
+                kind = LabelKind.SECTION
+            found.append(Label(token.value, kind, token.line))
+    return found
+
+
+def _element_labels(element: Element) -> list[Label]:
+    """The labels an element carries (a heading's, a figure's, ...)."""
+    if isinstance(element, Heading):
+        title = element.title.text.strip()
+        return [Label(t.name, LabelKind.SECTION, t.line, title) for t in element.labels]
+    if isinstance(element, LabelLine):
+        return [Label(element.target.name, LabelKind.OTHER, element.target.line)]
+    if isinstance(element, Figure | Table) and element.label is not None:
+        kind = LabelKind.FIGURE if isinstance(element, Figure) else LabelKind.TABLE
+        caption = element.caption.text if element.caption is not None else ""
+        return [Label(element.label.name, kind, element.label.line, caption)]
+    if isinstance(element, Equation) and element.label is not None:
+        return [Label(element.label.name, LabelKind.EQUATION, element.label.line)]
+    return []
+
+
+def labels_of(blocks: Iterable[Block]) -> tuple[Label, ...]:
+    """Every label of a page's prose, in line order, with its kind and title."""
+    found: list[Label] = []
+    for block in blocks:
+        if not isinstance(block, TextBlock) or block.kind is not TextKind.PROSE:
+            continue
+        if "label:`" not in block.text:  # every label is a `:label:` or `:eqlabel:` role
+            continue
+        for element in block.elements:
+            heading = isinstance(element, Heading)
+            for content in inlines(element):
+                found.extend(_inline_labels(content, heading))
+            found.extend(_element_labels(element))
+    return tuple(sorted(found, key=lambda label: label.line))
 
 
 def element_facts(elements: Iterable[Element], file: str, facts: _Facts) -> None:
@@ -142,7 +182,7 @@ def analyse(blocks: Iterable[Block], file: str) -> ProseFacts:
     line_damage(lines, file, facts)
     return ProseFacts(
         roles=tuple(sorted(facts.roles, key=lambda r: r.line)),
-        labels=tuple(sorted(facts.labels, key=lambda label: label.line)),
+        labels=labels_of(prose),
         title=facts.title,
         diagnostics=tuple(facts.diagnostics),
     )
