@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from polybook.check.bib import bib_keys
@@ -146,10 +147,19 @@ def _translation_status(book: Book, lang: str, present: set[str]) -> list[Diagno
     return out
 
 
-def _check_page(args: tuple[Book, str, str]) -> tuple[Page, list[Diagnostic]]:
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One page to check (sent to a worker process)."""
+
+    book: Book
+    lang: str
+    rel: str
+
+
+def _check_page(job: _Job) -> tuple[Page, list[Diagnostic]]:
     """One page parsed, split (code only) and checked: its own diagnostics."""
-    book, lang, rel = args
-    page = book.read(lang, rel)
+    book, lang = job.book, job.lang
+    page = book.read(lang, job.rel)
     split = split_page(page, book.config.frameworks_for(lang), markdown=False)
     found = [*page.diagnostics, *split.diagnostics, *_images(book, lang, page)]
     versions: dict[int, dict[str, Cell]] = {}
@@ -165,7 +175,7 @@ def _check_page(args: tuple[Book, str, str]) -> tuple[Page, list[Diagnostic]]:
 def check_book(book: Book, lang: str, jobs: int | None = None) -> list[Diagnostic]:
     """Every diagnostic for one language, sorted by file and line. Pages are
     checked by two worker processes when there are many (`jobs`: how many)."""
-    work = [(book, lang, rel) for rel in book.page_files(lang)]
+    work = [_Job(book, lang, rel) for rel in book.page_files(lang)]
     workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
     if workers > 1 and len(work) >= _PARALLEL_MIN_PAGES:
         with ProcessPoolExecutor(max_workers=workers) as pool:

@@ -205,15 +205,34 @@ def _fingerprint(book: Book, data: bytes, rule: ExistenceRule, aliases: bool = T
     return digest.hexdigest()
 
 
-def _work(
-    args: tuple[Book, str, str, tuple[str, ...], ExistenceRule, bool],
-) -> tuple[str, dict[str, str], list[Diagnostic]]:
-    book, lang, rel, ordered, rule, rewrite = args
-    page = book.read(lang, rel)
-    specs = {fw: kernelspec(book, fw) for fw in ordered}
-    split = split_page(page, ordered, rule, book_aliases(book, rewrite), specs)
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One page to split (sent to a worker process)."""
+
+    book: Book
+    lang: str
+    rel: str
+    ordered: tuple[str, ...]
+    rule: ExistenceRule
+    rewrite: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Done:
+    """A split page: its notebooks' JSON text by framework, and its diagnostics."""
+
+    rel: str
+    texts: dict[str, str]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def _work(job: _Job) -> _Done:
+    book = job.book
+    page = book.read(job.lang, job.rel)
+    specs = {fw: kernelspec(book, fw) for fw in job.ordered}
+    split = split_page(page, job.ordered, job.rule, book_aliases(book, job.rewrite), specs)
     texts = {fw: nb.to_json() for fw, nb in split.notebooks.items()}
-    return rel, texts, [*page.structure, *split.diagnostics]
+    return _Done(job.rel, texts, (*page.structure, *split.diagnostics))
 
 
 def _remove(out: Path, outputs: list[str]) -> list[Path]:
@@ -248,7 +267,7 @@ def split_book(
     manifest_path = out / MANIFEST
     manifest = _read_manifest(manifest_path)
     new_manifest: dict[str, _Entry] = {}
-    todo: list[tuple[Book, str, str, tuple[str, ...], ExistenceRule, bool]] = []
+    todo: list[_Job] = []
     fingerprints: dict[str, str] = {}
     for rel in book.page_files(lang):
         data = (book.lang_root(lang) / rel).read_bytes()
@@ -260,7 +279,7 @@ def split_book(
             result.unchanged += 1
             result.diagnostics.extend(Diagnostic.from_json(d) for d in old.diagnostics)
             continue
-        todo.append((book, lang, rel, ordered, rule, rewrite_aliases))
+        todo.append(_Job(book, lang, rel, ordered, rule, rewrite_aliases))
     result.pages = len(fingerprints)
 
     workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
@@ -270,7 +289,8 @@ def split_book(
     else:
         done = [_work(item) for item in todo]
 
-    for rel, texts, diagnostics in done:
+    for item in done:
+        rel, texts, diagnostics = item.rel, item.texts, item.diagnostics
         previous = manifest.get(rel)
         written: dict[str, str] = {}
         for fw, text in texts.items():
