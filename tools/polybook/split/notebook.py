@@ -26,16 +26,22 @@ def code_frameworks(cell: CodeCell, default: str, ordered: tuple[str, ...]) -> t
 
 def _markdown(blocks: Sequence[TextBlock | TocBlock], tabs: tuple[str, ...]) -> Cell | None:
     """One markdown cell from consecutive text blocks, blank lines trimmed at both ends."""
-    texts: list[str] = []
-    lines: list[int] = []
-    for block in blocks:
-        for offset, text in enumerate(block.text.split("\n")):
-            texts.append(text)
-            lines.append(block.line + offset)
-    first = next((i for i, t in enumerate(texts) if t.strip()), None)
-    if first is None:
+    lines: Sequence[int]
+    if len(blocks) == 1:  # the common case: one run of prose
+        block = blocks[0]
+        texts = block.text.split("\n")
+        lines = range(block.line, block.line + len(texts))
+    else:
+        texts = "\n".join(b.text for b in blocks).split("\n")
+        lines = [n for b in blocks for n in range(b.line, b.line + b.text.count("\n") + 1)]
+    first = 0
+    while first < len(texts) and not texts[first].strip():
+        first += 1
+    if first == len(texts):
         return None
-    last = max(i for i, t in enumerate(texts) if t.strip())
+    last = len(texts) - 1
+    while not texts[last].strip():
+        last -= 1
     source = "\n".join(texts[first : last + 1])
     return Cell(CellKind.MARKDOWN, source, lines[first], tuple(lines[first : last + 1]), tabs)
 
