@@ -77,10 +77,11 @@ def build_notebook(
     text_tabs: tuple[str, ...] = ()
 
     def flush() -> None:
-        cell = _markdown(text, text_tabs)
-        if cell is not None:
-            cells.append(cell)
-        text.clear()
+        if text:
+            cell = _markdown(text, text_tabs)
+            if cell is not None:
+                cells.append(cell)
+            text.clear()
 
     for block in page.blocks:
         if isinstance(block, CodeCell):
