@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from polybook.check.bib import bib_keys
 from polybook.check.code import check_cell
 from polybook.diagnostics import Code, Diagnostic, sort_key
+from polybook.pages import map_pages
 from polybook.source.book import Book, toc_diagnostics
 from polybook.source.model import Label, LabelKind, Page
 from polybook.split.model import Cell
 from polybook.split.run import split_page
 
-_PARALLEL_MIN_PAGES = 64  # below this, worker start-up costs more than it saves
 _REF_ROLES = ("numref", "ref", "eqref")
 _CITE_ROLES = ("cite", "citet", "citep")
 
@@ -176,12 +174,7 @@ def check_book(book: Book, lang: str, jobs: int | None = None) -> list[Diagnosti
     """Every diagnostic for one language, sorted by file and line. Pages are
     checked by two worker processes when there are many (`jobs`: how many)."""
     work = [_Job(book, lang, rel) for rel in book.page_files(lang)]
-    workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
-    if workers > 1 and len(work) >= _PARALLEL_MIN_PAGES:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            done = list(pool.map(_check_page, work, chunksize=16))
-    else:
-        done = [_check_page(item) for item in work]
+    done = map_pages(_check_page, work, jobs)
     by_path = {page.path: page for page, _ in done}
     pages = list(by_path.values())
     diagnostics = [d for _, found in done for d in found]

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from polybook import __version__
 from polybook.diagnostics import Code, Diagnostic
 from polybook.files import write_atomic
+from polybook.pages import map_pages
 from polybook.source.book import Book
 from polybook.source.model import CodeCell, Page
 from polybook.split.aliases import AliasTable
@@ -26,7 +25,6 @@ from polybook.split.notebook import Resolved, build_notebook
 from polybook.split.select import ExistenceRule, page_frameworks
 
 MANIFEST = ".polybook-split.json"
-_PARALLEL_MIN_PAGES = 64
 
 
 @dataclass(slots=True)
@@ -282,12 +280,7 @@ def split_book(
         todo.append(_Job(book, lang, rel, ordered, rule, rewrite_aliases))
     result.pages = len(fingerprints)
 
-    workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
-    if workers > 1 and len(todo) >= _PARALLEL_MIN_PAGES:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            done = list(pool.map(_work, todo, chunksize=16))
-    else:
-        done = [_work(item) for item in todo]
+    done = map_pages(_work, todo, jobs)
 
     for item in done:
         rel, texts, diagnostics = item.rel, item.texts, item.diagnostics
