@@ -130,9 +130,7 @@ def test_mathjax_from_the_python_package(
     monkeypatch.syspath_prepend(str(site_packages))
     book = copy_minibook(tmp_path / "book")
     assert main(["--book", str(book.root), "assets", "show"]) == 0
-    assert capsys.readouterr().out == (
-        f"mathjax: {es5} (Python package django-static-mathjax)\n"
-    )
+    assert capsys.readouterr().out == (f"mathjax: {es5} (Python package django-static-mathjax)\n")
     assert main(_html(book.root)) == 0
     _assert_shipped(_site(book.root), es5)
 
