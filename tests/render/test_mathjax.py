@@ -18,6 +18,7 @@ from polybook.render import mathjax as mathjax_module
 from polybook.render.mathjax import MATHJAX_VERSION, first_math
 from polybook.render.project import MATHJAX_FILES
 from polybook.source.book import Book
+from tests.conftest import REPO
 from tests.render.conftest import copy_minibook, stand_in_mathjax
 from tests.render.htmlparse import Page
 
@@ -199,3 +200,13 @@ def test_assets_install_says_what_to_do_when_it_cannot(
         "network unreachable; or `pip install 'polybook[mathjax]'` (no npm needed)\n"
     )
     assert not book.layout.mathjax.exists()
+
+
+def test_make_names_the_version_polybook_installs() -> None:
+    """`make mathjax` skips `polybook assets install` when its stamp is there."""
+    render_mk = (REPO / "tools" / "make" / "render.mk").read_text("utf-8")
+    found = re.search(r"^MATHJAX_VERSION := (\S+)$", render_mk, re.MULTILINE)
+    assert found is not None and found.group(1) == MATHJAX_VERSION
+    stamp = re.search(r"^MATHJAX_STAMP \?= (\S+)$", render_mk, re.MULTILINE)
+    assert stamp is not None
+    assert stamp.group(1) == "$(MATHJAX_DIR)/.polybook-$(MATHJAX_VERSION)"

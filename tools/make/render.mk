@@ -33,15 +33,21 @@ HTML_ARGS ?=
 HTML_EXECUTE_ARGS ?= --keep-going --jobs $(or $(EXECUTE_JOBS),1)
 
 # MathJax 3, installed with npm into the book's build-tools prefix by
-# `polybook assets install` (which pins the version and does nothing when it is
-# there) and copied into every site (no CDN): _build/tools/node_modules/mathjax/es5/...
-MATHJAX_DIR := _build/tools/node_modules/mathjax
+# `polybook assets install` (which pins the version, writes the stamp and does
+# nothing when it is there) and copied into every site (no CDN):
+# _build/tools/node_modules/mathjax/es5/... MATHJAX_VERSION names the stamp
+# only; it equals polybook.render.mathjax.MATHJAX_VERSION (a test checks).
+MATHJAX_VERSION := 3.2.2
+MATHJAX_DIR ?= _build/tools/node_modules/mathjax
+MATHJAX_STAMP ?= $(MATHJAX_DIR)/.polybook-$(MATHJAX_VERSION)
 NPM ?= npm
 
 .PHONY: html-build html-render mathjax bench-html
 
-## mathjax: install MathJax for offline math (npm; once)
-mathjax: venv
+## mathjax: install MathJax $(MATHJAX_VERSION) for offline math (npm; once)
+mathjax: $(MATHJAX_STAMP)
+
+$(MATHJAX_STAMP): | venv
 	$(POLYBOOK) assets install --npm $(NPM)
 
 # A translation's site also reads the source language's split notebooks (the
