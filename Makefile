@@ -85,15 +85,15 @@ split: venv
 check: venv
 	$(POLYBOOK) check --lang $(BOOK_LANG)
 
-# The book's library d2l/<module>.py from its #@save code (this book uses the
-# corrected output, --clean; see tools/polybook/library/README.md).
-LIB_ARGS ?= --clean
+# The book's library d2l/<module>.py from its #@save code, in the mode the
+# book's configuration sets (library_mode in _config/book.toml; this book:
+# clean). See tools/polybook/library/README.md.
 lib: venv
-	$(POLYBOOK) lib $(LIB_ARGS)
+	$(POLYBOOK) lib
 
 # CI: the committed d2l/ must be what the sources generate.
 lib-check: venv
-	$(POLYBOOK) lib --check $(LIB_ARGS)
+	$(POLYBOOK) lib --check
 
 bench: venv
 	$(BIN)/python bench/bench_split.py

@@ -16,7 +16,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from polybook.library.model import Mode
-from polybook.library.run import generate_library, write_library
+from polybook.library.run import generate_library
+from polybook.library.writer import write_files
 from polybook.source.book import Book
 from synthbook import make_book
 
@@ -51,18 +52,21 @@ def main() -> None:
             "lib, all frameworks, in memory (best of 3)",
             lambda: generate_library(book, "en"),
         )
+        # The compat library of this book does not parse (its `elif`/`else`
+        # tab.selected branches, a d2lbook defect: PB192), so `polybook lib`
+        # would write nothing; the writer itself is timed.
         timed(
             "lib, all frameworks, generate + write",
-            lambda: write_library(generate_library(book, "en")),
+            lambda: write_files(generate_library(book, "en").files),
         )
         timed("lib --clean, in memory", lambda: generate_library(book, "en", Mode.CLEAN))
         result = generate_library(book, "en")
         sizes = ", ".join(f"{fw} {len(t.splitlines())}" for fw, t in result.modules.items())
         print(f"library lines: {sizes}")
         cli = [sys.executable, "-m", "polybook", "--book", str(root), "lib", "--check"]
-        timed(
+        timed(  # exit status 1: the PB192 errors above
             "lib --check (polybook CLI process)",
-            lambda: subprocess.run(cli, check=True, capture_output=True),
+            lambda: subprocess.run(cli, check=False, capture_output=True),
         )
         verdict = "within" if cold <= TARGET else "OVER"
         print(f"in-process generation: {cold:.3f} s ({verdict} the {TARGET} s target)")

@@ -1,6 +1,6 @@
 #################   WARNING   ################
 # The below part is generated automatically through:
-#    polybook lib --clean
+#    polybook lib
 # Don't edit it directly
 
 import sys

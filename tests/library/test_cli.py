@@ -41,7 +41,7 @@ def test_check_in_clean_mode_compares_with_clean_output(
     capsys.readouterr()
     assert main(["--book", str(root), "lib", "--clean", "--check"]) == 0
     assert main(["--book", str(root), "lib", "--check"]) == 1
-    assert "#    polybook lib --clean" in capsys.readouterr().out
+    assert "\n-#    polybook lib\n+#    d2lbook build lib\n" in capsys.readouterr().out
 
 
 def test_parity_lists_which_modules_define_each_name(

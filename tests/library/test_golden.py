@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from polybook.cli import main
 from polybook.library.model import LibraryResult, Mode
 from polybook.library.run import generate_library, stale_files, write_library
 from polybook.source.book import Book
 from tests.library.util import (
+    BLANKLINE,
     D2LBOOK,
     EXPECTED,
     LIBRARY_FILES,
@@ -45,6 +47,19 @@ def test_d2lbook_golden_is_a_fixed_point(tmp_path: Path) -> None:
     root = copy_book(D2LBOOK, tmp_path)
     result = generate_library(Book.open(root))
     assert stale_files(result) == []
+
+
+def test_statement_saved_last_in_a_module_golden(tmp_path: Path) -> None:
+    """The last saved code of each module is a statement under a standalone mark,
+    followed in its cell by a blank line and unsaved code (d2lbook 1.0.3's bytes:
+    two blank lines, then the alias section). A config.ini book is compat."""
+    root = d2lbook_input(tmp_path, BLANKLINE)
+    assert main(["--book", str(root), "lib"]) == 0
+    for name in ("torch.py", "mxnet.py", "__init__.py"):
+        assert (root / "d2l" / name).read_bytes() == (BLANKLINE / "d2l" / name).read_bytes(), name
+    torch = (root / "d2l" / "torch.py").read_text("utf-8")
+    assert "\nTALLY_LIMIT = 25\n\n\n# Alias defined in config.ini\nnn_Module" in torch
+    assert main(["--book", str(root), "lib", "--check"]) == 0  # a fixed point
 
 
 @pytest.mark.parametrize("mode", [Mode.COMPAT, Mode.CLEAN])

@@ -32,25 +32,23 @@ HTML_EXECUTE ?= yes
 HTML_ARGS ?=
 HTML_EXECUTE_ARGS ?= --keep-going --jobs $(or $(EXECUTE_JOBS),1)
 
-# MathJax 3, installed with npm into a build-tools prefix and copied into
-# every site (no CDN): _build/tools/node_modules/mathjax/es5/...
-MATHJAX_VERSION ?= 3.2.2
-MATHJAX_PREFIX ?= _build/tools
-MATHJAX_DIR := $(MATHJAX_PREFIX)/node_modules/mathjax
-MATHJAX_STAMP := $(MATHJAX_DIR)/.polybook-$(MATHJAX_VERSION)
+# MathJax 3, installed with npm into the book's build-tools prefix by
+# `polybook assets install` (which pins the version, writes the stamp and does
+# nothing when it is there) and copied into every site (no CDN):
+# _build/tools/node_modules/mathjax/es5/... MATHJAX_VERSION names the stamp
+# only; it equals polybook.render.mathjax.MATHJAX_VERSION (a test checks).
+MATHJAX_VERSION := 3.2.2
+MATHJAX_DIR ?= _build/tools/node_modules/mathjax
+MATHJAX_STAMP ?= $(MATHJAX_DIR)/.polybook-$(MATHJAX_VERSION)
 NPM ?= npm
 
 .PHONY: html-build html-render mathjax bench-html
 
-## mathjax: install MathJax $(MATHJAX_VERSION) for offline math
+## mathjax: install MathJax $(MATHJAX_VERSION) for offline math (npm; once)
 mathjax: $(MATHJAX_STAMP)
 
-$(MATHJAX_STAMP):
-	@command -v $(NPM) >/dev/null || { echo "render.mk: npm is needed to install MathJax (apt-get install -y npm)" >&2; exit 1; }
-	mkdir -p $(MATHJAX_PREFIX)
-	env LANG=C.UTF-8 LC_ALL=C.UTF-8 $(NPM) install --no-audit --no-fund --loglevel=error \
-	    --prefix $(MATHJAX_PREFIX) mathjax@$(MATHJAX_VERSION)
-	touch $@
+$(MATHJAX_STAMP): | venv
+	$(POLYBOOK) assets install --npm $(NPM)
 
 # A translation's site also reads the source language's split notebooks (the
 # pages it lacks are taken from there): empty for the source language itself.

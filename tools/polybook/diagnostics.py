@@ -80,6 +80,8 @@ class Code(Enum):
     RENDER_MALFORMED_ROLE = ("PB206", Severity.WARNING, "render-malformed-role")
     RENDER_SETUP = ("PB207", Severity.WARNING, "render-setup")
     RENDER_STALE_OUTPUTS = ("PB208", Severity.INFO, "render-stale-outputs")
+    # the site has math and no MathJax: not built (render/mathjax.py)
+    RENDER_NO_MATHJAX = ("PB209", Severity.ERROR, "render-no-mathjax")
 
     @property
     def id(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from polybook.layout import DEFAULT_CACHE_DIR
@@ -80,6 +82,10 @@ class BookConfig(_Strict):
     library_dir: str = "d2l"
     # The file `polybook lib` records the release in (default: <library_dir>/__init__.py).
     version_file: str = ""
+    # How `polybook lib` writes the library: "compat" reproduces d2lbook 1.0.3
+    # byte for byte (known defects included; what a config.ini book gets),
+    # "clean" fixes those defects. `polybook lib --compat|--clean` overrides it.
+    library_mode: Literal["compat", "clean"] = "compat"
     # The ordered framework list: the first one is the default tab.
     frameworks: tuple[str, ...]
     framework: dict[str, FrameworkConfig]

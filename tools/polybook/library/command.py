@@ -1,4 +1,9 @@
-"""`polybook lib`: argument parsing only; the work is `library.run.generate_library`."""
+"""`polybook lib`: argument parsing only; the work is `library.run.generate_library`.
+
+Exit status: 0 done (or up to date); 1 an error diagnostic (nothing is
+written), or `--check` found files out of date; 2 the stage could not run (a
+missing package, version file or root page; a failed write), nothing written.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +18,26 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "lib",
         help="write the <library_dir>/<module>.py library of every framework from #@save code",
         description="Collect #@save code in book order into one module per framework and "
-        "update the version file. By default the output is byte for byte what d2lbook "
-        "1.0.3 writes; --clean fixes its known defects.",
+        "update the version file. The book's library_mode decides the output: compat "
+        "(default) is byte for byte what d2lbook 1.0.3 writes; clean fixes its known "
+        "defects. Nothing is written when there is an error.",
     )
     lib.add_argument("--lang")
-    lib.add_argument("--clean", action="store_true", help="fix the old toolchain's known defects")
+    mode = lib.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--clean",
+        action="store_const",
+        const="clean",
+        dest="mode",
+        help="override the book's library_mode: fix the old toolchain's known defects",
+    )
+    mode.add_argument(
+        "--compat",
+        action="store_const",
+        const="compat",
+        dest="mode",
+        help="override the book's library_mode: d2lbook 1.0.3's output, byte for byte",
+    )
     action = lib.add_mutually_exclusive_group()
     action.add_argument(
         "--check",
@@ -27,19 +47,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     action.add_argument(
         "--parity", action="store_true", help="write nothing; list which modules define each name"
     )
-    lib.set_defaults(func=cmd_lib)
+    lib.set_defaults(func=cmd_lib, mode=None)
 
 
 def cmd_lib(book: Book, args: argparse.Namespace) -> int:
     from polybook.cli import lang_arg
-    from polybook.diagnostics import has_errors
+    from polybook.diagnostics import Severity
     from polybook.library.model import LibraryError, Mode
     from polybook.library.parity import format_parity
-    from polybook.library.run import generate_library, stale_files, write_library
+    from polybook.library.run import book_mode, generate_library, stale_files, write_library
     from polybook.library.writer import diff
 
     lang = lang_arg(book, args.lang)
-    mode = Mode.CLEAN if args.clean else Mode.COMPAT
+    mode = Mode(args.mode) if args.mode else book_mode(book)
     try:
         result = generate_library(book, lang, mode)
     except LibraryError as exc:
@@ -50,6 +70,7 @@ def cmd_lib(book: Book, args: argparse.Namespace) -> int:
     if args.parity:
         print(format_parity(result.modules))
         return 0
+    errors = sum(1 for d in result.diagnostics if d.severity is Severity.ERROR)
     stale = stale_files(result)
     if args.check:
         for file in stale:
@@ -61,11 +82,23 @@ def cmd_lib(book: Book, args: argparse.Namespace) -> int:
             if len(lines) > 60:
                 print(f"... ({len(lines) - 60} more diff lines)")
         state = f"{len(stale)} of {len(result.files)} files out of date" if stale else "up to date"
+        if errors:
+            state += f", {errors} errors"
         print(f"lib {lang} ({mode.value}): {state}")
-        return 1 if stale else 0
-    written = write_library(result)
+        return 1 if stale or errors else 0
+    if errors:
+        print(f"lib {lang} ({mode.value}): {errors} errors; nothing was written")
+        return 1
+    try:
+        written = write_library(result)
+    except LibraryError as exc:  # guarded above; kept for callers of write_library
+        print(f"polybook: lib: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"polybook: lib: {exc}; nothing was written", file=sys.stderr)
+        return 2
     print(
         f"lib {lang} ({mode.value}): {len(written)} files written, "
         f"{len(result.files) - len(written)} unchanged"
     )
-    return 1 if has_errors(result.diagnostics) else 0
+    return 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from polybook.diagnostics import Code, Diagnostic
+from polybook.diagnostics import Code, Diagnostic, Severity
 from polybook.library.assemble import assemble
 from polybook.library.capture import has_mark
 from polybook.library.collect import PageCollector, library_split
@@ -87,11 +87,18 @@ def _syntax(text: str, blocks: list[SavedBlock], display: str) -> list[Diagnosti
     ]
 
 
+def book_mode(book: Book) -> Mode:
+    """The library mode the book's configuration sets (`library_mode`)."""
+    return Mode(book.config.library_mode)
+
+
 def generate_library(
-    book: Book, lang: str | None = None, mode: Mode = Mode.COMPAT
+    book: Book, lang: str | None = None, mode: Mode | None = None
 ) -> LibraryResult:
-    """Every library module and the version file, in memory."""
+    """Every library module and the version file, in memory (`mode`: the
+    book's `library_mode` unless given)."""
     config = book.config
+    mode = mode if mode is not None else book_mode(book)
     lang = lang or config.source_language
     ordered = config.frameworks_for(lang)
     frameworks = tuple(fw for fw in ordered if config.framework[fw].library)
@@ -178,7 +185,15 @@ def generate_library(
 
 
 def write_library(result: LibraryResult) -> list[Path]:
-    """Write the files that changed (atomically); returns their paths."""
+    """Write the files that changed (all or none, each atomically); returns their
+    paths. A result with an error diagnostic (a module that does not parse, PB192;
+    a method for an unknown class, PB193) writes nothing: `LibraryError`."""
+    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    if errors:
+        raise LibraryError(
+            f"{len(errors)} error{'s' if len(errors) > 1 else ''} in the saved code "
+            f"(first: {errors[0].file}:{errors[0].line} {errors[0].code}); nothing was written"
+        )
     return write_files(result.files)
 
 

@@ -17,7 +17,8 @@ from polybook.library.model import GeneratedFile, Mode
 from polybook.split.aliases import ALIAS_BANNER
 
 BANNER = "#################   WARNING   ################"
-_COMMAND = {Mode.COMPAT: "d2lbook build lib", Mode.CLEAN: "polybook lib --clean"}
+# compat: the old banner, byte for byte; clean: the command that writes the file
+_COMMAND = {Mode.COMPAT: "d2lbook build lib", Mode.CLEAN: "polybook lib"}
 
 
 def self_binding(library: str) -> str:

@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from polybook.diagnostics import Code, Diagnostic
+from polybook.diagnostics import Code, Diagnostic, Severity
 from polybook.render import document
 from polybook.render.i18n import Words, words_for
 from polybook.render.inputs import Inputs, PageSource, resolve_image, site_pages
+from polybook.render.mathjax import choose as choose_mathjax
 from polybook.render.model import ConvertOptions, Problem
 from polybook.render.project import (
     SitePaths,
     SiteSpec,
     Tree,
-    find_mathjax,
     read_positions,
     write_positions,
     write_support,
@@ -158,7 +158,7 @@ def build_html(
     lang: str,
     site: str,
     *,
-    mathjax: Path | None = None,
+    mathjax: Path | str | None = None,
     jobs: int | None = None,
     verbose: bool = False,
 ) -> RenderResult:
@@ -189,19 +189,14 @@ def build_html(
         # citations but no :bibliography: anywhere: a reference list of their own
         tree.write(BIBLIOGRAPHY_PAGE, _bibliography_page(words))
 
-    default_mathjax = book.layout.mathjax
-    found = find_mathjax(mathjax or default_mathjax)
-    if found is None:
-        shown = mathjax or default_mathjax.relative_to(book.root)
-        pages.diagnostics.append(
-            Diagnostic.make(
-                Code.RENDER_SETUP,
-                "(site)",
-                0,
-                f"MathJax 3 not found at {shown}; math is not typeset "
-                f"offline (make mathjax installs it) ({lang}, {site})",
-            )
-        )
+    mathjax_of_site, problem = choose_mathjax(
+        book, mathjax, pages.parsed.values(), f"{lang}, {site}"
+    )
+    if problem is not None:
+        pages.diagnostics.append(problem)
+        if problem.severity is Severity.ERROR:  # math without MathJax: no site
+            result.diagnostics = _dedupe(pages.diagnostics)
+            return result
     bib = book.root / book.config.bibliography
     if not bib.is_file():
         pages.diagnostics.append(
@@ -213,7 +208,10 @@ def build_html(
             )
         )
     spec = _spec(book, lang, site, words, paths)
-    write_support(tree, spec, bib if bib.is_file() else None, found, pages.images)
+    if mathjax_of_site is not None:
+        spec = replace(spec, mathjax=mathjax_of_site.script)
+    files = mathjax_of_site.files if mathjax_of_site is not None else None
+    write_support(tree, spec, bib if bib.is_file() else None, files, pages.images)
     tree.prune()
     write_positions(paths.positions, positions)
     result.seconds["generate"] = time.perf_counter() - clock

@@ -1,16 +1,20 @@
-"""`polybook build html --lang L --framework F|all [--strict]`.
+"""`polybook build html --lang L --framework F|all [--strict] [--mathjax PATH|URL]`,
+and `polybook assets install|show` (MathJax for offline math, render/mathjax.py).
 
 Sphinx and its extensions are imported inside the handler only.
+
+Exit status of `build html`: 0 built; 1 built, with an error diagnostic (or a
+warning under --strict); 2 not built: the pages have math and no MathJax was
+found (PB209, which says how to get it), or Sphinx failed.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
-from polybook.diagnostics import Severity
+from polybook.diagnostics import Code, Severity
 from polybook.source.book import Book
 
 
@@ -38,7 +42,7 @@ def cmd_build(book: Book, args: argparse.Namespace) -> int:
             book,
             lang,
             site,
-            mathjax=Path(args.mathjax) if args.mathjax else None,
+            mathjax=args.mathjax,
             jobs=args.jobs,
             verbose=args.verbose,
         )
@@ -52,6 +56,9 @@ def cmd_build(book: Book, args: argparse.Namespace) -> int:
     shown = [d for d in result.diagnostics if args.verbose or d.severity is not Severity.INFO]
     for d in shown:
         print(d.format(), file=sys.stderr)
+    if any(d.code == Code.RENDER_NO_MATHJAX.id for d in result.diagnostics):
+        print(f"html {lang}/{site}: not built (no MathJax for its math)", file=sys.stderr)
+        return 2
     warnings = [d for d in result.diagnostics if d.severity is not Severity.INFO]
     took = sum(result.seconds.values())
     print(
@@ -78,7 +85,10 @@ def register(subparsers: Any) -> None:
     )
     build.add_argument(
         "--mathjax",
-        help="MathJax 3 package (default: _build/tools/node_modules/mathjax, see make mathjax)",
+        metavar="PATH|URL",
+        help="MathJax 3 for the site: a package copied into it, or a URL the pages load it "
+        "from (default: _build/tools/node_modules/mathjax, from `polybook assets install`, "
+        "else the Python package of polybook's mathjax extra)",
     )
     build.add_argument(
         "--fallback-pages",
@@ -93,3 +103,42 @@ def register(subparsers: Any) -> None:
     build.add_argument("--jobs", type=int, default=None, help="Sphinx worker processes")
     build.add_argument("-v", "--verbose", action="store_true", help="show Sphinx's progress")
     build.set_defaults(func=cmd_build)
+
+    assets = subparsers.add_parser(
+        "assets",
+        help="MathJax for offline math: install it, or show which one build html uses",
+    )
+    action = assets.add_subparsers(dest="action", required=True)
+    install = action.add_parser(
+        "install", help="install MathJax 3 with npm into _build/tools (what make mathjax runs)"
+    )
+    install.add_argument("--npm", default="npm", help="the npm program (default: npm)")
+    install.set_defaults(func=cmd_assets_install)
+    show = action.add_parser("show", help="which MathJax build html uses; exit 1 when none")
+    show.set_defaults(func=cmd_assets_show)
+
+
+def cmd_assets_install(book: Book, args: argparse.Namespace) -> int:
+    """Exit status: 0 installed (or there already); 2 not installed (the message says why)."""
+    from polybook.render.mathjax import MATHJAX_VERSION, AssetError, install
+
+    prefix = book.layout.mathjax.parents[1]  # the npm prefix: _build/tools
+    try:
+        found, installed = install(prefix, args.npm)
+    except AssetError as exc:
+        print(f"polybook: assets: {exc}", file=sys.stderr)
+        return 2
+    state = "installed" if installed else "already installed"
+    print(f"mathjax {MATHJAX_VERSION}: {state} at {found}")
+    return 0
+
+
+def cmd_assets_show(book: Book, args: argparse.Namespace) -> int:
+    from polybook.render.mathjax import HOW_TO_GET, locate
+
+    found = locate(None, book.layout.mathjax)
+    if found is None:
+        print(f"mathjax: none found; {HOW_TO_GET}")
+        return 1
+    print(f"mathjax: {found.origin}")
+    return 0

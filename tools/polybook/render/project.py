@@ -71,6 +71,9 @@ class SiteSpec:
     languages: tuple[tuple[str, str], ...]  # (code, name) of every language
     frameworks: tuple[tuple[str, str], ...]  # (key, display name) in the language's order
     outputs: str  # where myst-nb writes output images
+    # what pages load MathJax from: relative to _static (copied into the site) or
+    # a URL the user named (render/mathjax.py)
+    mathjax: str = field(default=MATHJAX_URL, kw_only=True)
 
 
 def find_mathjax(candidate: Path) -> Path | None:
@@ -144,9 +147,9 @@ def conf_py(spec: SiteSpec) -> str:
         "polybook_words": words.as_dict(),
         "polybook_outputs": spec.outputs,
     }
-    # Always the local path, even when MathJax could not be copied into the
-    # site: Sphinx's default would load it from a CDN.
-    settings["mathjax_path"] = MATHJAX_URL
+    # Always set: Sphinx's default would load MathJax from a CDN. A site with
+    # math has it in _static (or at a URL the user named, render/mathjax.py).
+    settings["mathjax_path"] = spec.mathjax
     settings["mathjax3_config"] = {
         "loader": {"load": ["input/tex-full", "output/svg"]},
         "tex": {"tags": "none"},
