@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 from polybook.check.bib import bib_keys
 from polybook.check.code import check_cell
 from polybook.diagnostics import Code, Diagnostic, sort_key
+from polybook.source.bibliography import book_bibliography
 from polybook.source.book import Book, toc_diagnostics
 from polybook.source.model import Label, LabelKind, Page
 from polybook.split.model import Cell
@@ -104,15 +104,22 @@ def _references(
     return out
 
 
-def _bibliography(book: Book) -> tuple[dict[str, int] | None, list[Diagnostic]]:
-    path = book.root / book.config.bibliography
-    display = Path(book.config.bibliography).as_posix()
+def _bibliography(book: Book, pages: list[Page]) -> tuple[dict[str, int] | None, list[Diagnostic]]:
+    """The bibliography's keys (None: none to check against) and its problems."""
+    source = book_bibliography(book, pages)
+    if source is None:
+        cites = [r for p in pages for r in p.roles if r.kind in _CITE_ROLES]
+        if not cites:
+            return None, []
+        first = next(p for p in pages for r in p.roles if r is cites[0])
+        message = "the book cites but has no bibliography ([pdf] bibfile, or a :bibliography: role)"
+        return None, [Diagnostic.make(Code.BIB_UNREADABLE, first.file, cites[0].line, message)]
     try:
-        return bib_keys(path.read_text(encoding="utf-8")), []
+        return bib_keys(source.path.read_text(encoding="utf-8")), []
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [
-            Diagnostic.make(Code.BIB_UNREADABLE, display, 1, f"bibliography cannot be read ({exc})")
-        ]
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        message = f"bibliography {source.shown} cannot be read ({reason})"
+        return None, [Diagnostic.make(Code.BIB_UNREADABLE, source.file, source.line, message)]
 
 
 def _images(book: Book, lang: str, page: Page) -> list[Diagnostic]:
@@ -154,12 +161,15 @@ class _Job:
     book: Book
     lang: str
     rel: str
+    notebook: bool = True  # False: a non-notebook page
 
 
 def _check_page(job: _Job) -> tuple[Page, list[Diagnostic]]:
     """One page parsed, split (code only) and checked: its own diagnostics."""
     book, lang = job.book, job.lang
     page = book.read(lang, job.rel)
+    if not job.notebook:  # a non-notebook page: its code is shown, never run
+        return page, [*page.diagnostics, *_images(book, lang, page)]
     split = split_page(page, book.config.frameworks_for(lang), markdown=False)
     found = [*page.diagnostics, *split.diagnostics, *_images(book, lang, page)]
     versions: dict[int, dict[str, Cell]] = {}
@@ -175,7 +185,8 @@ def _check_page(job: _Job) -> tuple[Page, list[Diagnostic]]:
 def check_book(book: Book, lang: str, jobs: int | None = None) -> list[Diagnostic]:
     """Every diagnostic for one language, sorted by file and line. Pages are
     checked by two worker processes when there are many (`jobs`: how many)."""
-    work = [_Job(book, lang, rel) for rel in book.page_files(lang)]
+    page_set = book.page_set(lang)
+    work = [_Job(book, lang, rel, rel not in page_set.plain) for rel in page_set.pages]
     workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
     if workers > 1 and len(work) >= _PARALLEL_MIN_PAGES:
         with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -196,8 +207,9 @@ def check_book(book: Book, lang: str, jobs: int | None = None) -> list[Diagnosti
     diagnostics.extend(toc_diagnostics(by_path, existing=set(by_path) | set(fallback)))
     labels, label_diagnostics = _labels([*pages, *fallback.values()])
     diagnostics.extend(label_diagnostics)
-    keys, bib_diagnostics = _bibliography(book)
+    keys, bib_diagnostics = _bibliography(book, [*pages, *fallback.values()])
     diagnostics.extend(bib_diagnostics)
     diagnostics.extend(_references(pages, labels, keys))
     diagnostics.extend(_translation_status(book, lang, set(by_path)))
+    diagnostics.extend(book.source.diagnostics)  # the configuration's
     return sorted(set(diagnostics), key=sort_key)

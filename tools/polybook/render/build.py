@@ -12,12 +12,14 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from polybook.diagnostics import Code, Diagnostic
-from polybook.render import document
+from polybook.render import document, extras
 from polybook.render.i18n import Words, words_for
 from polybook.render.inputs import Inputs, PageSource, resolve_image, site_pages
 from polybook.render.model import ConvertOptions, Problem
+from polybook.render.plain import plain_notebook
 from polybook.render.project import (
     SitePaths,
     SiteSpec,
@@ -28,6 +30,7 @@ from polybook.render.project import (
     write_support,
 )
 from polybook.render.warnings import Locator, WarningCache, parse, to_diagnostics
+from polybook.source.bibliography import book_bibliography
 from polybook.source.book import Book
 from polybook.source.model import Page
 from polybook.split.model import Notebook
@@ -111,6 +114,11 @@ class _Pages:
         return None
 
     def generate(self, page: PageSource) -> document.Generated | None:
+        if page.plain:  # a non-notebook page: its text as written, no notebook
+            parsed = self.read(page.lang, page.rel)
+            plain = plain_notebook(parsed, self.site)
+            notice = self.notice(page, None)
+            return document.single_page(page.docname, plain, parsed, self.options(page), notice)
         ordered = self.book.config.frameworks_for(page.lang)
         wanted = list(ordered) if self.site == ALL else [self.site]
         notebooks: list[Notebook] = []
@@ -136,7 +144,9 @@ class _Pages:
         return None
 
 
-def _spec(book: Book, lang: str, site: str, words: Words, paths: SitePaths) -> SiteSpec:
+def _spec(
+    book: Book, lang: str, site: str, words: Words, paths: SitePaths, html: dict[str, Any]
+) -> SiteSpec:
     config = book.config
     return SiteSpec(
         lang=lang,
@@ -150,6 +160,7 @@ def _spec(book: Book, lang: str, site: str, words: Words, paths: SitePaths) -> S
             (fw, config.framework[fw].display_name) for fw in config.frameworks_for(lang)
         ),
         outputs=str(paths.outputs.resolve()),
+        html=html,
     )
 
 
@@ -174,7 +185,8 @@ def build_html(
     positions: dict[str, tuple[str, tuple[int, ...]]] = {}
     refs: dict[str, set[str]] = {}
     texts: list[str] = []
-    for page in site_pages(book, lang, pages.read):
+    sources = site_pages(book, lang, pages.read)
+    for page in sources:
         generated = pages.generate(page)
         if generated is None:
             continue
@@ -202,18 +214,10 @@ def build_html(
                 f"offline (make mathjax installs it) ({lang}, {site})",
             )
         )
-    bib = book.root / book.config.bibliography
-    if not bib.is_file():
-        pages.diagnostics.append(
-            Diagnostic.make(
-                Code.RENDER_SETUP,
-                book.config.bibliography,
-                0,
-                f"bibliography {book.config.bibliography} not found ({lang}, {site})",
-            )
-        )
-    spec = _spec(book, lang, site, words, paths)
-    write_support(tree, spec, bib if bib.is_file() else None, found, pages.images)
+    bib = _bibliography(pages)
+    html = extras.prepare(book, lang, site, paths, tree, sources, pages.inputs)
+    spec = _spec(book, lang, site, words, paths, html)
+    write_support(tree, spec, bib, found, pages.images)
     tree.prune()
     write_positions(paths.positions, positions)
     result.seconds["generate"] = time.perf_counter() - clock
@@ -222,6 +226,7 @@ def build_html(
     workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
     run = run_sphinx(paths, refs, jobs=workers, verbose=verbose)
     result.read, result.written = len(run.read), len(run.written)
+    pages.diagnostics.extend(extras.finish(book, paths))
     result.seconds["sphinx"] = time.perf_counter() - clock
 
     cache = WarningCache.load(paths.warnings)
@@ -237,6 +242,20 @@ def build_html(
         pages.diagnostics + to_diagnostics([*cache.all(), *loose], locator, lang, site)
     )
     return result
+
+
+def _bibliography(pages: _Pages) -> Path | None:
+    """The book's bibliography file (`source.bibliography`); None: none, or missing."""
+    source = book_bibliography(pages.book, pages.parsed.values())
+    if source is None:
+        return None
+    if not source.path.is_file():
+        message = f"bibliography {source.shown} not found ({pages.lang}, {pages.site})"
+        pages.diagnostics.append(
+            Diagnostic.make(Code.RENDER_SETUP, source.file, source.line, message)
+        )
+        return None
+    return source.path
 
 
 def _needs_bibliography(notebooks: list[str]) -> bool:

@@ -1,0 +1,66 @@
+"""Where the configuration came from: its file, the line of each key, and what
+reading it noticed (keys not honoured, values that cannot be used)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from polybook.diagnostics import Code, Diagnostic
+from polybook.globs import has_magic
+
+_TOML_KEY = re.compile(r"""(?P<key>[A-Za-z0-9_\-]+|"[^"]*")\s*=""")
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigSource:
+    file: str  # the configuration file, relative to the book root
+    lines: Mapping[str, int] = field(default_factory=dict)  # "section.key" -> its line
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    def line(self, *keys: str) -> int:
+        """The line of the first of `keys` the file sets (1 when none)."""
+        for key in keys:
+            if key in self.lines:
+                return self.lines[key]
+        return 1
+
+    def at(self, keys: tuple[str, ...], code: Code, message: str) -> Diagnostic:
+        """A diagnostic at the line of the first of `keys` the file sets."""
+        return Diagnostic.make(code, self.file, self.line(*keys), message, target=keys[0])
+
+
+def toml_lines(text: str) -> dict[str, int]:
+    """ "table.key" -> line of every key of a TOML file (top-level keys bare)."""
+    lines: dict[str, int] = {}
+    table = ""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if stripped.startswith("["):
+            table = stripped.strip("[]").strip()
+            continue
+        match = _TOML_KEY.match(stripped)
+        if match is not None:
+            key = match.group("key").strip('"')
+            lines.setdefault(f"{table}.{key}" if table else key, number)
+    return lines
+
+
+def missing_files(
+    root: Path, source: ConfigSource, files: Mapping[tuple[str, ...], tuple[str, ...]]
+) -> list[Diagnostic]:
+    """PB104 for each configured file that is not a file of the book.
+
+    `files` maps the key names (ini name first) to the paths (or patterns) they set.
+    """
+    out: list[Diagnostic] = []
+    for keys, paths in files.items():
+        for path in paths:
+            if has_magic(path):
+                continue
+            if not (root / path).is_file():
+                message = f"{keys[0]}: {path} is not a file of the book; left out of the site"
+                out.append(source.at(keys, Code.CONFIG_VALUE, message))
+    return out
