@@ -61,6 +61,7 @@ def missing_files(
             if has_magic(path):
                 continue
             if not (root / path).is_file():
-                message = f"{keys[0]}: {path} is not a file of the book; left out of the site"
+                section, _, key = keys[0].partition(".")
+                message = f"[{section}] {key}: {path} is not a file of the book; left out"
                 out.append(source.at(keys, Code.CONFIG_VALUE, message))
     return out

@@ -129,6 +129,7 @@ def conf_py(spec: SiteSpec) -> str:
         "html_sidebars": {
             "**": [
                 "navbar-logo.html",
+                "icon-links.html",  # the header links (html.header_links), if any
                 "pb-switcher.html",
                 "sbt-sidebar-nav.html",
             ]
