@@ -287,3 +287,37 @@ def test_ini_syntax_error_names_the_line(root: Path) -> None:
 def test_notes_are_counted_once_per_key(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     counts = Counter((d.file, d.line, d.code) for d in _check(root, capsys))
     assert max(counts.values()) == 1
+
+
+def test_lib_collects_notebook_pages_only(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--book", str(root), "lib"]) == 0
+    torch = (root / "d2l" / "torch.py").read_text("utf-8")
+    assert "def ones3():\n    return torch.ones(3)\n" in torch
+    assert "never_saved" not in torch  # chapter_intro/notes.md is a non-notebook
+    assert (root / "d2l" / "__init__.py").read_text("utf-8").endswith('__version__ = "1.2.3"\n')
+    assert not (root / "d2l" / "mxnet.py").exists()  # no [library-mxnet] section
+
+
+def test_book_toml_has_the_same_site_settings(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "seedbook", tmp_path / "book")
+    path = tmp_path / "book" / "_config" / "book.toml"
+    html = (
+        '\n[html]\nfavicon = "img/missing.png"\ncss = ["img/site.css"]\n'
+        'header_links = [{name = "GitHub", url = "https://github.com/x/y", icon = "fab fa-github"}]\n'
+        '\n[html.colab]\nrepos = {pytorch = "x/pytorch-colab"}\n'
+    )
+    path.write_text(path.read_text("utf-8") + html, "utf-8")
+    config, source = load_book_config(tmp_path / "book")
+    assert config.html.header_links == (
+        HeaderLink(name="GitHub", url="https://github.com/x/y", icon="fab fa-github"),
+    )
+    assert config.html.colab.repos == {"pytorch": "x/pytorch-colab"}
+    assert [d.format() for d in source.diagnostics] == [
+        f"_config/book.toml:{source.line('html.favicon')}: warning PB104: [html] favicon: "
+        "img/missing.png is not a file of the book; left out",
+        f"_config/book.toml:{source.line('html.css')}: warning PB104: [html] css: "
+        "img/site.css is not a file of the book; left out",
+    ]
+    path.write_text(path.read_text("utf-8").replace("{pytorch =", "{paddle ="), "utf-8")
+    with pytest.raises(ConfigError, match="html.colab.repos names unknown framework 'paddle'"):
+        load_book_config(tmp_path / "book")

@@ -15,7 +15,7 @@ from polybook.render.build import RenderResult
 from polybook.source.book import Book
 from tests.config.test_d2lbook_config import CONFIG_NOTES
 from tests.conftest import FIXTURES
-from tests.render.conftest import build, stand_in_mathjax
+from tests.render.conftest import build, stand_in_mathjax, write_executed
 from tests.render.htmlparse import Page
 
 D2LBOOK = FIXTURES / "d2lbookbook"
@@ -181,3 +181,17 @@ def test_a_changed_html_setting_rewrites_an_unrelated_key_does_nothing(
 def test_config_diagnostics_come_once_with_the_site(site: Site) -> None:
     notes = [(d.line, d.code, d.target) for d in site.result.diagnostics if d.file == "config.ini"]
     assert sorted(notes) == CONFIG_NOTES
+
+
+def test_eval_notebook_false_shows_no_outputs(site: Site, tmp_path: Path) -> None:
+    book = _copy(tmp_path / "book")
+    build(book, "en", "pytorch", mathjax=site.mathjax)
+    write_executed(book, "en", "pytorch", "chapter_intro/basics.ipynb")
+    with_outputs = build(book, "en", "pytorch", mathjax=site.mathjax)
+    page = with_outputs.out / "chapter_intro" / "basics.html"
+    assert "output of cell 1" in Page.load(page).visible_text(skip_code=False)
+
+    book = _edit(book, "eval_notebook = True", "eval_notebook = False")
+    without = build(book, "en", "pytorch", mathjax=site.mathjax)
+    assert without.rewritten == ["chapter_intro/basics"]
+    assert "output of cell 1" not in Page.load(page).visible_text(skip_code=False)

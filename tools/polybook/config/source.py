@@ -22,14 +22,16 @@ class ConfigSource:
 
     def line(self, *keys: str) -> int:
         """The line of the first of `keys` the file sets (1 when none)."""
-        for key in keys:
-            if key in self.lines:
-                return self.lines[key]
-        return 1
+        return self.lines.get(self.key(*keys), 1)
+
+    def key(self, *keys: str) -> str:
+        """The first of `keys` (names of one setting in each format) the file sets."""
+        return next((key for key in keys if key in self.lines), keys[0])
 
     def at(self, keys: tuple[str, ...], code: Code, message: str) -> Diagnostic:
         """A diagnostic at the line of the first of `keys` the file sets."""
-        return Diagnostic.make(code, self.file, self.line(*keys), message, target=keys[0])
+        key = self.key(*keys)
+        return Diagnostic.make(code, self.file, self.line(key), message, target=key)
 
 
 def toml_lines(text: str) -> dict[str, int]:
@@ -61,7 +63,7 @@ def missing_files(
             if has_magic(path):
                 continue
             if not (root / path).is_file():
-                section, _, key = keys[0].partition(".")
+                section, _, key = source.key(*keys).partition(".")
                 message = f"[{section}] {key}: {path} is not a file of the book; left out"
                 out.append(source.at(keys, Code.CONFIG_VALUE, message))
     return out

@@ -75,11 +75,13 @@ class Book:
         found = self._markdown_files(base)
         excluded = PathPatterns(config.exclusions, base)
         plain_patterns = PathPatterns(config.non_notebooks, base)
-        resources = PathPatterns(config.resources, base)
+        resources = PathPatterns(config.resources, self.root)
+        under = base.relative_to(self.root).as_posix()
+        prefix = "" if under == "." else under + "/"  # resources: from the book root
         wanted = PathPatterns(config.notebooks, base)
         notebooks, plain = [], []
         for name in found:
-            if excluded.matches(name) or resources.matches(name):
+            if excluded.matches(name) or resources.matches(prefix + name):
                 continue
             if plain_patterns.matches(name):
                 plain.append(name)
