@@ -303,7 +303,8 @@ def test_book_toml_has_the_same_site_settings(tmp_path: Path) -> None:
     path = tmp_path / "book" / "_config" / "book.toml"
     html = (
         '\n[html]\nfavicon = "img/missing.png"\ncss = ["img/site.css"]\n'
-        'header_links = [{name = "GitHub", url = "https://github.com/x/y", icon = "fab fa-github"}]\n'
+        'header_links = [{name = "GitHub", url = "https://github.com/x/y", '
+        'icon = "fab fa-github"}]\n'
         '\n[html.colab]\nrepos = {pytorch = "x/pytorch-colab"}\n'
     )
     path.write_text(path.read_text("utf-8") + html, "utf-8")
@@ -319,5 +320,5 @@ def test_book_toml_has_the_same_site_settings(tmp_path: Path) -> None:
         "img/site.css is not a file of the book; left out",
     ]
     path.write_text(path.read_text("utf-8").replace("{pytorch =", "{paddle ="), "utf-8")
-    with pytest.raises(ConfigError, match="html.colab.repos names unknown framework 'paddle'"):
+    with pytest.raises(ConfigError, match=r"html\.colab\.repos names unknown framework 'paddle'"):
         load_book_config(tmp_path / "book")
