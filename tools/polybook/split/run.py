@@ -1,7 +1,8 @@
 """The split stage: every page of a language -> one notebook per framework.
 
 A manifest next to the output records, per page, a fingerprint of everything
-the notebooks depend on (page bytes, configuration, polybook version); a page
+the notebooks depend on (page bytes, framework and library settings, polybook
+version); a page
 whose fingerprint and outputs are unchanged is neither parsed nor written.
 """
 
