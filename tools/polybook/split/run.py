@@ -2,8 +2,8 @@
 
 A manifest next to the output records, per page, a fingerprint of everything
 the notebooks depend on (page bytes, framework and library settings, polybook
-version); a page
-whose fingerprint and outputs are unchanged is neither parsed nor written.
+version); a page whose fingerprint and outputs are unchanged is neither parsed
+nor written.
 """
 
 from __future__ import annotations
