@@ -243,12 +243,17 @@ def test_colab_repository_forms(root: Path) -> None:
 
 def test_missing_site_files_are_reported(root: Path) -> None:
     (root / "static" / "favicon.png").unlink()
+    _edit(root, "resources = img/", "resources = data/ img/")
     _, source = load_book_config(root)
-    [note] = [d for d in source.diagnostics if d.target == "html.favicon"]
-    assert note.format() == (
+    notes = [
+        d.format() for d in source.diagnostics if d.target in ("html.favicon", "build.resources")
+    ]
+    assert notes == [
+        "config.ini:13: warning PB104: [build] resources: data/ is not a file or folder "
+        "of the book; left out",
         "config.ini:26: warning PB104: [html] favicon: static/favicon.png is not a file "
-        "of the book; left out"
-    )
+        "of the book; left out",
+    ]
 
 
 def test_ini_syntax_keeps_lines() -> None:

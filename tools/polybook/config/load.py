@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from polybook.config.d2lbook import IniError, read_config_ini
 from polybook.config.model import BookConfig
 from polybook.config.source import ConfigSource, missing_files, toml_lines
-from polybook.diagnostics import Diagnostic
+from polybook.diagnostics import Diagnostic, sort_key
 
 CONFIG_FILE = Path("_config") / "book.toml"
 LEGACY_FILE = Path("config.ini")
@@ -44,8 +44,8 @@ def load_book_config(root: Path) -> tuple[BookConfig, ConfigSource]:
         config, source = _load_legacy(root, legacy)
     else:
         raise ConfigError(path, "(file)", f"no {CONFIG_FILE} or {LEGACY_FILE} in {root}")
-    notes = (*source.diagnostics, *_site_files(root, config, source))
-    return config, ConfigSource(source.file, source.lines, notes)
+    notes = sorted([*source.diagnostics, *_site_files(root, config, source)], key=sort_key)
+    return config, ConfigSource(source.file, source.lines, tuple(notes))
 
 
 def _describe(err: Mapping[str, Any]) -> tuple[str, str]:
@@ -95,7 +95,8 @@ def _site_files(root: Path, config: BookConfig, source: ConfigSource) -> list[Di
         ("html.include_css", "html.css"): html.css,
         ("html.include_js", "html.js"): html.js,
     }
-    return missing_files(root, source, files)
+    resources = {("build.resources", "book.resources"): config.resources}
+    return missing_files(root, source, files) + missing_files(root, source, resources, True)
 
 
 def _load_legacy(root: Path, path: Path) -> tuple[BookConfig, ConfigSource]:

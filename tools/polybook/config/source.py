@@ -51,9 +51,12 @@ def toml_lines(text: str) -> dict[str, int]:
 
 
 def missing_files(
-    root: Path, source: ConfigSource, files: Mapping[tuple[str, ...], tuple[str, ...]]
+    root: Path,
+    source: ConfigSource,
+    files: Mapping[tuple[str, ...], tuple[str, ...]],
+    folders: bool = False,
 ) -> list[Diagnostic]:
-    """PB104 for each configured file that is not a file of the book.
+    """PB104 for each configured file (or, with `folders`, folder) the book lacks.
 
     `files` maps the key names (ini name first) to the paths (or patterns) they set.
     """
@@ -62,8 +65,9 @@ def missing_files(
         for path in paths:
             if has_magic(path):
                 continue
-            if not (root / path).is_file():
+            if not ((root / path).is_file() or (folders and (root / path).is_dir())):
                 section, _, key = source.key(*keys).partition(".")
-                message = f"[{section}] {key}: {path} is not a file of the book; left out"
+                what = "a file or folder" if folders else "a file"
+                message = f"[{section}] {key}: {path} is not {what} of the book; left out"
                 out.append(source.at(keys, Code.CONFIG_VALUE, message))
     return out
