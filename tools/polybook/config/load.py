@@ -95,7 +95,9 @@ def _site_files(root: Path, config: BookConfig, source: ConfigSource) -> list[Di
         ("html.include_css", "html.css"): html.css,
         ("html.include_js", "html.js"): html.js,
     }
-    resources = {("build.resources", "book.resources"): config.resources}
+    resources: dict[tuple[str, ...], tuple[str, ...]] = {
+        ("build.resources", "book.resources"): config.resources
+    }
     return missing_files(root, source, files) + missing_files(root, source, resources, True)
 
 
