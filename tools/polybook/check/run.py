@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from polybook.check.bib import bib_keys
 from polybook.check.code import check_cell
 from polybook.diagnostics import Code, Diagnostic, sort_key
-from polybook.source.bibliography import book_bibliography
 from polybook.source.book import Book, toc_diagnostics
 from polybook.source.model import Label, LabelKind, Page
 from polybook.split.model import Cell
@@ -106,7 +105,7 @@ def _references(
 
 def _bibliography(book: Book, pages: list[Page]) -> tuple[dict[str, int] | None, list[Diagnostic]]:
     """The bibliography's keys (None: none to check against) and its problems."""
-    source = book_bibliography(book, pages)
+    source = book.bibliography(pages)
     if source is None:
         cites = [r for p in pages for r in p.roles if r.kind in _CITE_ROLES]
         if not cites:
@@ -161,14 +160,13 @@ class _Job:
     book: Book
     lang: str
     rel: str
-    notebook: bool = True  # False: a non-notebook page
 
 
 def _check_page(job: _Job) -> tuple[Page, list[Diagnostic]]:
     """One page parsed, split (code only) and checked: its own diagnostics."""
     book, lang = job.book, job.lang
     page = book.read(lang, job.rel)
-    if not job.notebook:  # a non-notebook page: its code is shown, never run
+    if book.is_plain(lang, job.rel):  # a non-notebook page: its code is shown, never run
         return page, [*page.diagnostics, *_images(book, lang, page)]
     split = split_page(page, book.config.frameworks_for(lang), markdown=False)
     found = [*page.diagnostics, *split.diagnostics, *_images(book, lang, page)]
@@ -185,8 +183,7 @@ def _check_page(job: _Job) -> tuple[Page, list[Diagnostic]]:
 def check_book(book: Book, lang: str, jobs: int | None = None) -> list[Diagnostic]:
     """Every diagnostic for one language, sorted by file and line. Pages are
     checked by two worker processes when there are many (`jobs`: how many)."""
-    page_set = book.page_set(lang)
-    work = [_Job(book, lang, rel, rel not in page_set.plain) for rel in page_set.pages]
+    work = [_Job(book, lang, rel) for rel in book.page_files(lang)]
     workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
     if workers > 1 and len(work) >= _PARALLEL_MIN_PAGES:
         with ProcessPoolExecutor(max_workers=workers) as pool:

@@ -30,7 +30,6 @@ from polybook.render.project import (
     write_support,
 )
 from polybook.render.warnings import Locator, WarningCache, parse, to_diagnostics
-from polybook.source.bibliography import book_bibliography
 from polybook.source.book import Book
 from polybook.source.model import Page
 from polybook.split.model import Notebook
@@ -246,7 +245,7 @@ def build_html(
 
 def _bibliography(pages: _Pages) -> Path | None:
     """The book's bibliography file (`source.bibliography`); None: none, or missing."""
-    source = book_bibliography(pages.book, pages.parsed.values())
+    source = pages.book.bibliography(pages.parsed.values())
     if source is None:
         return None
     if not source.path.is_file():

@@ -63,6 +63,9 @@ class SitePaths:
 class SiteSpec:
     """Everything conf.py says about a site."""
 
+    # the book's site settings (`site.py`), merged into conf.py's own
+    html: Mapping[str, Any] = field(default_factory=dict, kw_only=True)
+
     lang: str
     site: str  # a framework, or "all"
     title: str
@@ -72,8 +75,6 @@ class SiteSpec:
     languages: tuple[tuple[str, str], ...]  # (code, name) of every language
     frameworks: tuple[tuple[str, str], ...]  # (key, display name) in the language's order
     outputs: str  # where myst-nb writes output images
-    # the book's site settings (`site.py`): merged into the settings below
-    html: Mapping[str, Any] = field(default_factory=dict)
 
 
 def find_mathjax(candidate: Path) -> Path | None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from polybook.config import BookConfig, ConfigSource, load_book_config
 from polybook.diagnostics import Code, Diagnostic
@@ -14,6 +15,9 @@ from polybook.globs import PathPatterns
 from polybook.layout import BUILD_DIR, BuildLayout
 from polybook.source.model import Page
 from polybook.source.parser import parse_page
+
+if TYPE_CHECKING:
+    from polybook.source.bibliography import BibSource
 
 # Top-level directories of a legacy book that hold no pages (with the library's
 # and the framework environments', which the configuration names).
@@ -74,7 +78,7 @@ class Book:
         config = self.config
         found = self._markdown_files(base)
         excluded = PathPatterns(config.exclusions, base)
-        plain_patterns = PathPatterns(config.non_notebooks, base)
+        plain_patterns = self._plain_patterns(lang)
         resources = PathPatterns(config.resources, self.root)
         under = base.relative_to(self.root).as_posix()
         prefix = "" if under == "." else under + "/"  # resources: from the book root
@@ -88,6 +92,13 @@ class Book:
             elif not config.notebooks or wanted.matches(name):
                 notebooks.append(name)
         return PageSet(tuple(sorted(notebooks + plain)), frozenset(plain))
+
+    def is_plain(self, lang: str, rel: str) -> bool:
+        """Whether page `rel` (of `page_files(lang)`) is a non-notebook page."""
+        return self._plain_patterns(lang).matches(rel)
+
+    def _plain_patterns(self, lang: str) -> PathPatterns:
+        return PathPatterns(self.config.non_notebooks, self.lang_root(lang))
 
     def _markdown_files(self, base: Path) -> list[str]:
         """The .md files below `base` (hidden ones and build outputs left out)."""
@@ -125,6 +136,13 @@ class Book:
             if candidate.is_file():
                 return joined, candidate
         return None
+
+    def bibliography(self, pages: Iterable[Page]) -> BibSource | None:
+        """The book's bibliography file and where it is declared (`source.bibliography`;
+        `pages` are looked through for a `:bibliography:` role when none is configured)."""
+        from polybook.source.bibliography import book_bibliography
+
+        return book_bibliography(self, pages)
 
     def read(self, lang: str, rel: str) -> Page:
         data = (self.lang_root(lang) / rel).read_bytes()
