@@ -12,10 +12,10 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from polybook.diagnostics import Code, Diagnostic
-from polybook.render import document, extras
+from polybook.render import document
+from polybook.render.extras import finish_site, prepare_site, site_conf
 from polybook.render.i18n import Words, words_for
 from polybook.render.inputs import Inputs, PageSource, resolve_image, site_pages
 from polybook.render.model import ConvertOptions, Problem
@@ -143,9 +143,7 @@ class _Pages:
         return None
 
 
-def _spec(
-    book: Book, lang: str, site: str, words: Words, paths: SitePaths, html: dict[str, Any]
-) -> SiteSpec:
+def _spec(book: Book, lang: str, site: str, words: Words, paths: SitePaths) -> SiteSpec:
     config = book.config
     return SiteSpec(
         lang=lang,
@@ -159,7 +157,7 @@ def _spec(
             (fw, config.framework[fw].display_name) for fw in config.frameworks_for(lang)
         ),
         outputs=str(paths.outputs.resolve()),
-        html=html,
+        html=site_conf(book, paths),
     )
 
 
@@ -196,6 +194,7 @@ def build_html(
         refs[page.docname] = pages.read(page.lang, page.rel).references
         texts.append(generated.notebook)
     result.pages = len(positions)
+    prepare_site(book, lang, site, paths, tree, sources, pages.inputs)
     if _needs_bibliography(texts):
         # citations but no :bibliography: anywhere: a reference list of their own
         tree.write(BIBLIOGRAPHY_PAGE, _bibliography_page(words))
@@ -214,8 +213,7 @@ def build_html(
             )
         )
     bib = _bibliography(pages)
-    html = extras.prepare(book, lang, site, paths, tree, sources, pages.inputs)
-    spec = _spec(book, lang, site, words, paths, html)
+    spec = _spec(book, lang, site, words, paths)
     write_support(tree, spec, bib, found, pages.images)
     tree.prune()
     write_positions(paths.positions, positions)
@@ -225,7 +223,7 @@ def build_html(
     workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
     run = run_sphinx(paths, refs, jobs=workers, verbose=verbose)
     result.read, result.written = len(run.read), len(run.written)
-    pages.diagnostics.extend(extras.finish(book, paths))
+    pages.diagnostics.extend(finish_site(book, paths))
     result.seconds["sphinx"] = time.perf_counter() - clock
 
     cache = WarningCache.load(paths.warnings)

@@ -51,12 +51,18 @@ def colab_links(
     return out
 
 
-def write_colab(book: Book, work: Path, links: dict[str, list[list[str]]]) -> dict[str, Any]:
-    """Write the links next to the site's project; the conf.py settings that name them."""
-    if not book.config.html.colab.repos:
-        return {}
-    Tree(work).write(LINKS_FILE, json.dumps(links, sort_keys=True, indent=1) + "\n")
+def write_colab(book: Book, work: Path, links: dict[str, list[list[str]]]) -> None:
+    """Write the links next to the site's project (`colab_conf` names the file)."""
+    if book.config.html.colab.repos:
+        Tree(work).write(LINKS_FILE, json.dumps(links, sort_keys=True, indent=1) + "\n")
+
+
+def colab_conf(book: Book, work: Path) -> dict[str, Any]:
+    """The conf.py settings of the links: their file, and the configuration they
+    come from (an `html` setting: a change re-writes every page)."""
     colab = book.config.html.colab
+    if not colab.repos:
+        return {}
     return {
         "polybook_colab_file": str((work / LINKS_FILE).resolve()),
         "polybook_colab": {"repos": dict(colab.repos), "exclusions": list(colab.exclusions)},
