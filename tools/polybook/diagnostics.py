@@ -25,6 +25,9 @@ class Code(Enum):
     NOT_UTF8 = ("PB100", Severity.ERROR, "not-utf8")
     MOJIBAKE = ("PB101", Severity.WARNING, "mojibake")
     TAB_CHARACTER = ("PB102", Severity.WARNING, "tab-character")
+    # the book's configuration (positions: the key in config.ini / book.toml)
+    CONFIG_UNSUPPORTED = ("PB103", Severity.INFO, "config-unsupported")
+    CONFIG_VALUE = ("PB104", Severity.WARNING, "config-value")
     # fences and code cells
     FENCE_IN_CODE = ("PB110", Severity.WARNING, "fence-in-code")
     UNCLOSED_FENCE = ("PB111", Severity.ERROR, "unclosed-fence")

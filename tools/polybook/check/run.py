@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from polybook.check.bib import bib_keys
 from polybook.check.code import check_cell
@@ -102,15 +101,22 @@ def _references(
     return out
 
 
-def _bibliography(book: Book) -> tuple[dict[str, int] | None, list[Diagnostic]]:
-    path = book.root / book.config.bibliography
-    display = Path(book.config.bibliography).as_posix()
+def _bibliography(book: Book, pages: list[Page]) -> tuple[dict[str, int] | None, list[Diagnostic]]:
+    """The bibliography's keys (None: none to check against) and its problems."""
+    source = book.bibliography(pages)
+    if source is None:
+        cites = [r for p in pages for r in p.roles if r.kind in _CITE_ROLES]
+        if not cites:
+            return None, []
+        first = next(p for p in pages for r in p.roles if r is cites[0])
+        message = "the book cites but has no bibliography ([pdf] bibfile, or a :bibliography: role)"
+        return None, [Diagnostic.make(Code.BIB_UNREADABLE, first.file, cites[0].line, message)]
     try:
-        return bib_keys(path.read_text(encoding="utf-8")), []
+        return bib_keys(source.path.read_text(encoding="utf-8")), []
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [
-            Diagnostic.make(Code.BIB_UNREADABLE, display, 1, f"bibliography cannot be read ({exc})")
-        ]
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        message = f"bibliography {source.shown} cannot be read ({reason})"
+        return None, [Diagnostic.make(Code.BIB_UNREADABLE, source.file, source.line, message)]
 
 
 def _images(book: Book, lang: str, page: Page) -> list[Diagnostic]:
@@ -158,6 +164,8 @@ def _check_page(job: _Job) -> tuple[Page, list[Diagnostic]]:
     """One page parsed, split (code only) and checked: its own diagnostics."""
     book, lang = job.book, job.lang
     page = book.read(lang, job.rel)
+    if book.is_plain(lang, job.rel):  # a non-notebook page: its code is shown, never run
+        return page, [*page.diagnostics, *_images(book, lang, page)]
     split = split_page(page, book.config.frameworks_for(lang), markdown=False)
     found = [*page.diagnostics, *split.diagnostics, *_images(book, lang, page)]
     versions: dict[int, dict[str, Cell]] = {}
@@ -189,8 +197,9 @@ def check_book(book: Book, lang: str, jobs: int | None = None) -> list[Diagnosti
     diagnostics.extend(toc_diagnostics(by_path, existing=set(by_path) | set(fallback)))
     labels, label_diagnostics = _labels([*pages, *fallback.values()])
     diagnostics.extend(label_diagnostics)
-    keys, bib_diagnostics = _bibliography(book)
+    keys, bib_diagnostics = _bibliography(book, [*pages, *fallback.values()])
     diagnostics.extend(bib_diagnostics)
     diagnostics.extend(_references(pages, labels, keys))
     diagnostics.extend(_translation_status(book, lang, set(by_path)))
+    diagnostics.extend(book.source.diagnostics)  # the configuration's
     return sorted(set(diagnostics), key=sort_key)

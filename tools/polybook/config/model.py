@@ -58,6 +58,9 @@ class PageExecuteConfig(_Strict):
 
 
 class ExecuteConfig(_Strict):
+    # False: nothing is executed; pages show their code without outputs
+    # (d2lbook's `[build] eval_notebook = False`)
+    enabled: bool = True
     cell_timeout: int = Field(default=600, gt=0)
     notebook_timeout: int = Field(default=3600, gt=0)
     # where the framework environments live (`<env_dir>/<framework>/`)
@@ -70,10 +73,42 @@ class ExecuteConfig(_Strict):
     pages: dict[str, PageExecuteConfig] = Field(default_factory=dict)
 
 
+class HeaderLink(_Strict):
+    """A link in the site's header: d2lbook's `name, URL, icon` triple."""
+
+    name: str
+    url: str
+    icon: str = ""  # a Font Awesome class, e.g. "fab fa-github"
+
+
+class ColabConfig(_Strict):
+    """ "Open in Colab" links: the GitHub repository holding each framework's
+    notebooks (at the page's path, `.ipynb`), and the pages left without links."""
+
+    repos: dict[str, str] = Field(default_factory=dict)
+    # patterns over a page's HTML path (`chapter_x/page.html`), d2lbook's default
+    exclusions: tuple[str, ...] = ("*.html", "**/index.html")
+
+
+class HtmlConfig(_Strict):
+    """Site settings; files are paths relative to the book root."""
+
+    favicon: str = ""
+    logo: str = ""
+    css: tuple[str, ...] = ()  # stylesheets added to every page (patterns)
+    js: tuple[str, ...] = ()  # scripts added to every page (patterns)
+    header_links: tuple[HeaderLink, ...] = ()
+    colab: ColabConfig = ColabConfig()
+    # `build html` fails on warnings, as with --strict
+    strict: bool = False
+
+
 class BookConfig(_Strict):
     title: str
     release: str = "0.0.0"
     author: str = ""
+    # the site's copyright line (None: the author)
+    copyright: str | None = None
     source_language: str = "en"
     chapters_dir: str = "chapters"
     bibliography: str = "references.bib"
@@ -90,7 +125,16 @@ class BookConfig(_Strict):
     frameworks: tuple[str, ...]
     framework: dict[str, FrameworkConfig]
     languages: dict[str, LanguageConfig]
+    # The page set (patterns relative to a language's root, `source.globs`):
+    # `notebooks` (empty: every .md file) minus `exclusions`; `non_notebooks`
+    # are pages without notebooks (rendered, never split or executed);
+    # `resources` (relative to the book root) are copied into each site and
+    # are never pages.
+    notebooks: tuple[str, ...] = ()
     exclusions: tuple[str, ...] = ()
+    non_notebooks: tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()
+    html: HtmlConfig = HtmlConfig()
     execute: ExecuteConfig = ExecuteConfig()
     # True for a book opened through a legacy config.ini: pages live directly
     # under the book root, in one language.
@@ -131,6 +175,9 @@ class BookConfig(_Strict):
         extra = [fw for fw in self.framework if fw not in self.frameworks]
         if extra:
             raise ValueError(f"[framework.{extra[0]}] is not in the frameworks list")
+        for fw in self.html.colab.repos:
+            if fw not in self.framework:
+                raise ValueError(f"html.colab.repos names unknown framework {fw!r}")
         if self.source_language not in self.languages:
             raise ValueError(f"source_language {self.source_language!r} has no [languages] entry")
         for code, lang in self.languages.items():

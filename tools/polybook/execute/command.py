@@ -26,6 +26,9 @@ def cmd_execute(book: Book, args: argparse.Namespace) -> int:
         from polybook.graph import split_language
 
         print(split_language(book, lang, frameworks).line(), flush=True)
+    if not book.config.execute.enabled:  # [build] eval_notebook = False
+        print(f"execute {lang}: execution is off in the configuration; nothing executed")
+        return 0
     jobs = args.jobs or book.config.execute.jobs
     options = ExecuteOptions(
         lang=lang,

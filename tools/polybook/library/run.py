@@ -124,9 +124,10 @@ def generate_library(
     collector = PageCollector(frameworks, mode, first_party(book.root), library)
     result = LibraryResult()
     saved: dict[str, list[SavedBlock]] = {fw: [] for fw in frameworks}
+    plain = book.page_set(lang).plain  # non-notebook pages: never collected (d2lbook)
     for rel in order:
         page = pages[rel]
-        if not any(has_mark(cell.source) for cell in page.code_cells):
+        if rel in plain or not any(has_mark(cell.source) for cell in page.code_cells):
             continue
         per_fw, diagnostics = collector.collect(page, library_split(page, ordered, mode))
         result.diagnostics.extend(diagnostics)
@@ -134,7 +135,7 @@ def generate_library(
             saved[fw].extend(blocks)
     reached = set(order)
     for rel, page in pages.items():
-        if rel not in reached and any(has_mark(c.source) for c in page.code_cells):
+        if rel not in reached | plain and any(has_mark(c.source) for c in page.code_cells):
             result.diagnostics.append(
                 Diagnostic.make(
                     Code.SAVE_OUTSIDE_TOC,

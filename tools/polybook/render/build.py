@@ -15,10 +15,12 @@ from pathlib import Path
 
 from polybook.diagnostics import Code, Diagnostic, Severity
 from polybook.render import document
+from polybook.render.extras import finish_site, prepare_site, site_conf
 from polybook.render.i18n import Words, words_for
 from polybook.render.inputs import Inputs, PageSource, resolve_image, site_pages
 from polybook.render.mathjax import choose as choose_mathjax
 from polybook.render.model import ConvertOptions, Problem
+from polybook.render.plain import plain_notebook
 from polybook.render.project import (
     SitePaths,
     SiteSpec,
@@ -111,6 +113,11 @@ class _Pages:
         return None
 
     def generate(self, page: PageSource) -> document.Generated | None:
+        if page.plain:  # a non-notebook page: its text as written, no notebook
+            parsed = self.read(page.lang, page.rel)
+            plain = plain_notebook(parsed, self.site)
+            notice = self.notice(page, None)
+            return document.single_page(page.docname, plain, parsed, self.options(page), notice)
         ordered = self.book.config.frameworks_for(page.lang)
         wanted = list(ordered) if self.site == ALL else [self.site]
         notebooks: list[Notebook] = []
@@ -150,6 +157,7 @@ def _spec(book: Book, lang: str, site: str, words: Words, paths: SitePaths) -> S
             (fw, config.framework[fw].display_name) for fw in config.frameworks_for(lang)
         ),
         outputs=str(paths.outputs.resolve()),
+        html=site_conf(book, paths),
     )
 
 
@@ -174,7 +182,8 @@ def build_html(
     positions: dict[str, tuple[str, tuple[int, ...]]] = {}
     refs: dict[str, set[str]] = {}
     texts: list[str] = []
-    for page in site_pages(book, lang, pages.read):
+    sources = site_pages(book, lang, pages.read)
+    for page in sources:
         generated = pages.generate(page)
         if generated is None:
             continue
@@ -185,6 +194,7 @@ def build_html(
         refs[page.docname] = pages.read(page.lang, page.rel).references
         texts.append(generated.notebook)
     result.pages = len(positions)
+    prepare_site(book, lang, site, paths, tree, sources, pages.inputs)
     if _needs_bibliography(texts):
         # citations but no :bibliography: anywhere: a reference list of their own
         tree.write(BIBLIOGRAPHY_PAGE, _bibliography_page(words))
@@ -197,21 +207,12 @@ def build_html(
         if problem.severity is Severity.ERROR:  # math without MathJax: no site
             result.diagnostics = _dedupe(pages.diagnostics)
             return result
-    bib = book.root / book.config.bibliography
-    if not bib.is_file():
-        pages.diagnostics.append(
-            Diagnostic.make(
-                Code.RENDER_SETUP,
-                book.config.bibliography,
-                0,
-                f"bibliography {book.config.bibliography} not found ({lang}, {site})",
-            )
-        )
+    bib = _bibliography(pages)
     spec = _spec(book, lang, site, words, paths)
     if mathjax_of_site is not None:
         spec = replace(spec, mathjax=mathjax_of_site.script)
     files = mathjax_of_site.files if mathjax_of_site is not None else None
-    write_support(tree, spec, bib if bib.is_file() else None, files, pages.images)
+    write_support(tree, spec, bib, files, pages.images)
     tree.prune()
     write_positions(paths.positions, positions)
     result.seconds["generate"] = time.perf_counter() - clock
@@ -220,6 +221,7 @@ def build_html(
     workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
     run = run_sphinx(paths, refs, jobs=workers, verbose=verbose)
     result.read, result.written = len(run.read), len(run.written)
+    pages.diagnostics.extend(finish_site(book, paths))
     result.seconds["sphinx"] = time.perf_counter() - clock
 
     cache = WarningCache.load(paths.warnings)
@@ -235,6 +237,20 @@ def build_html(
         pages.diagnostics + to_diagnostics([*cache.all(), *loose], locator, lang, site)
     )
     return result
+
+
+def _bibliography(pages: _Pages) -> Path | None:
+    """The book's bibliography file (`source.bibliography`); None: none, or missing."""
+    source = pages.book.bibliography(pages.parsed.values())
+    if source is None:
+        return None
+    if not source.path.is_file():
+        message = f"bibliography {source.shown} not found ({pages.lang}, {pages.site})"
+        pages.diagnostics.append(
+            Diagnostic.make(Code.RENDER_SETUP, source.file, source.line, message)
+        )
+        return None
+    return source.path
 
 
 def _needs_bibliography(notebooks: list[str]) -> bool:

@@ -69,7 +69,8 @@ def cmd_build(book: Book, args: argparse.Namespace) -> int:
     print(f"site: {result.index}")
     if any(d.severity is Severity.ERROR for d in warnings):
         return 1
-    return 1 if args.strict and warnings else 0
+    strict = args.strict or book.config.html.strict  # [build] warning_is_error
+    return 1 if strict and warnings else 0
 
 
 def register(subparsers: Any) -> None:

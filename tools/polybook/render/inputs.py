@@ -16,7 +16,7 @@ from pathlib import Path
 from polybook.diagnostics import Code
 from polybook.layout import BuildLayout
 from polybook.render.model import Problem
-from polybook.source.book import Book, book_order, page_toc_targets
+from polybook.source.book import Book, PageSet, book_order, page_toc_targets
 from polybook.source.model import Page
 from polybook.split.model import Cell, CellKind, Notebook
 
@@ -29,6 +29,7 @@ class PageSource:
     lang: str  # the language whose page is used
     file: str  # the page's source file, relative to the book root
     fallback: bool  # True: the translation lacks the page; the source language's is used
+    plain: bool = False  # a non-notebook page: rendered from its text, no notebook
 
     @property
     def docname(self) -> str:
@@ -86,10 +87,11 @@ class Inputs:
     """Where the notebooks are: the split and executed notebooks of the layout."""
 
     layout: BuildLayout
+    executed: bool = True  # False: outputs are never attached (execution is off)
 
     @classmethod
     def of(cls, book: Book) -> Inputs:
-        return cls(book.layout)
+        return cls(book.layout, book.config.execute.enabled)
 
     def paths(self, page: PageSource, framework: str) -> tuple[Path, Path]:
         rel = Path(framework) / (page.docname + ".ipynb")
@@ -104,7 +106,9 @@ class Inputs:
             return None, []
         file = split.file or page.file
         problems: list[Problem] = []
-        executed = read_notebook(executed_path) if executed_path.is_file() else None
+        executed = None
+        if self.executed and executed_path.is_file():
+            executed = read_notebook(executed_path)
         if executed is None:
             return replace(split, file=file), problems
         cells, problems = merge_outputs(split.cells, executed.cells, file)
@@ -120,12 +124,19 @@ def site_pages(
     translation lacks and its tables of contents reach (shown untranslated).
     """
     source_lang = book.config.source_language
-    own = book.page_files(lang)
-    base = [] if lang == source_lang else book.page_files(source_lang)
+    own_set = book.page_set(lang)
+    own = list(own_set.pages)
+    base = PageSet(()) if lang == source_lang else book.page_set(source_lang)
     pages: dict[str, PageSource] = {
-        rel: PageSource(rel, source_lang, book.display(source_lang, rel), True) for rel in base
+        rel: PageSource(rel, source_lang, book.display(source_lang, rel), True, rel in base.plain)
+        for rel in base.pages
     }
-    pages.update({rel: PageSource(rel, lang, book.display(lang, rel), False) for rel in own})
+    pages.update(
+        {
+            rel: PageSource(rel, lang, book.display(lang, rel), False, rel in own_set.plain)
+            for rel in own
+        }
+    )
     tocs: dict[str, list[str]] = {}
     for rel, page in pages.items():
         if not rel.endswith("index.md"):

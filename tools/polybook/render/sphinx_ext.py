@@ -199,6 +199,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("polybook_frameworks", [], "env", list)
     app.add_config_value("polybook_words", {}, "html", dict)
     app.add_config_value("polybook_outputs", "", "env", str)
+    app.setup_extension("polybook.render.sphinx_site")
     app.add_transform(FrameworkTabs)
     app.add_transform(InlineLines)
     app.connect("config-inited", _register_citation_style)

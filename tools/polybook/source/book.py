@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import fnmatch
+import os
 import posixpath
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from polybook.config import BookConfig, load_config
+from polybook.config import BookConfig, ConfigSource, load_book_config
 from polybook.diagnostics import Code, Diagnostic
+from polybook.globs import PathPatterns
 from polybook.layout import BUILD_DIR, BuildLayout
 from polybook.source.model import Page
 from polybook.source.parser import parse_page
+
+if TYPE_CHECKING:
+    from polybook.source.bibliography import BibSource
 
 # Top-level directories of a legacy book that hold no pages (with the library's
 # and the framework environments', which the configuration names).
@@ -20,13 +25,29 @@ _SKIP_DIRS = {BUILD_DIR, ".git", ".venv", "node_modules", "tests", "tools"}
 
 
 @dataclass(frozen=True, slots=True)
+class PageSet:
+    """The pages of a language (posix paths relative to its root, sorted) and
+    which of them are non-notebooks (rendered, never split or executed)."""
+
+    pages: tuple[str, ...]
+    plain: frozenset[str] = frozenset()
+
+    @property
+    def notebooks(self) -> tuple[str, ...]:
+        return tuple(p for p in self.pages if p not in self.plain)
+
+
+@dataclass(frozen=True, slots=True)
 class Book:
     root: Path
     config: BookConfig
+    # the configuration file, its key lines and what reading it noticed
+    source: ConfigSource = field(default_factory=lambda: ConfigSource(""))
 
     @classmethod
     def open(cls, root: Path) -> Book:
-        return cls(root.resolve(), load_config(root))
+        config, source = load_book_config(root)
+        return cls(root.resolve(), config, source)
 
     @property
     def layout(self) -> BuildLayout:
@@ -45,23 +66,58 @@ class Book:
 
     def page_files(self, lang: str) -> list[str]:
         """Every page of a language (posix paths relative to its root), sorted."""
+        return list(self.page_set(lang).pages)
+
+    def page_set(self, lang: str) -> PageSet:
+        """The pages of a language: `notebooks` patterns (default: every .md file)
+        minus `exclusions`, `non_notebooks` and `resources`, plus the
+        non-notebooks (minus `exclusions` and `resources`)."""
         base = self.lang_root(lang)
         if not base.is_dir():
-            return []
+            return PageSet(())
+        config = self.config
+        found = self._markdown_files(base)
+        excluded = PathPatterns(config.exclusions, base)
+        plain_patterns = self._plain_patterns(lang)
+        resources = PathPatterns(config.resources, self.root)
+        under = base.relative_to(self.root).as_posix()
+        prefix = "" if under == "." else under + "/"  # resources: from the book root
+        wanted = PathPatterns(config.notebooks, base)
+        notebooks, plain = [], []
+        for name in found:
+            if excluded.matches(name) or resources.matches(prefix + name):
+                continue
+            if plain_patterns.matches(name):
+                plain.append(name)
+            elif not config.notebooks or wanted.matches(name):
+                notebooks.append(name)
+        return PageSet(tuple(sorted(notebooks + plain)), frozenset(plain))
+
+    def is_plain(self, lang: str, rel: str) -> bool:
+        """Whether page `rel` (of `page_files(lang)`) is a non-notebook page."""
+        return self._plain_patterns(lang).matches(rel)
+
+    def _plain_patterns(self, lang: str) -> PathPatterns:
+        return PathPatterns(self.config.non_notebooks, self.lang_root(lang))
+
+    def _markdown_files(self, base: Path) -> list[str]:
+        """The .md files below `base` (hidden ones and build outputs left out)."""
+        skip = {BUILD_DIR}
+        if self.config.legacy_layout:
+            env_dir = Path(self.config.execute.env_dir).parts[:1]
+            skip |= {*_SKIP_DIRS, self.config.library_dir, *env_dir}
         found: list[str] = []
-        env_dir = Path(self.config.execute.env_dir).parts[:1]
-        skip = {*_SKIP_DIRS, self.config.library_dir, *env_dir}
-        for path in base.rglob("*.md"):
-            rel = path.relative_to(base)
-            if self.config.legacy_layout and rel.parts[0] in skip:
-                continue
-            if any(part.startswith(".") or part == BUILD_DIR for part in rel.parts):
-                continue
-            name = rel.as_posix()
-            if any(fnmatch.fnmatch(name, pattern) for pattern in self.config.exclusions):
-                continue
-            found.append(name)
-        return sorted(found)
+        for folder, dirs, files in os.walk(base):
+            top = folder == str(base)
+            dirs[:] = [
+                d
+                for d in dirs
+                if not d.startswith(".") and d != BUILD_DIR and not (top and d in skip)
+            ]
+            rel = Path(folder).relative_to(base).as_posix()
+            prefix = "" if rel == "." else rel + "/"
+            found.extend(prefix + f for f in files if f.endswith(".md") and not f.startswith("."))
+        return found
 
     def find_image(self, lang: str, rel: str, path: str) -> tuple[str, Path] | None:
         """(path relative to the book's image roots, file) of an image that page
@@ -80,6 +136,13 @@ class Book:
             if candidate.is_file():
                 return joined, candidate
         return None
+
+    def bibliography(self, pages: Iterable[Page]) -> BibSource | None:
+        """The book's bibliography file and where it is declared (`source.bibliography`;
+        `pages` are looked through for a `:bibliography:` role when none is configured)."""
+        from polybook.source.bibliography import book_bibliography
+
+        return book_bibliography(self, pages)
 
     def read(self, lang: str, rel: str) -> Page:
         data = (self.lang_root(lang) / rel).read_bytes()

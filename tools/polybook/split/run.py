@@ -1,8 +1,9 @@
 """The split stage: every page of a language -> one notebook per framework.
 
 A manifest next to the output records, per page, a fingerprint of everything
-the notebooks depend on (page bytes, configuration, polybook version); a page
-whose fingerprint and outputs are unchanged is neither parsed nor written.
+the notebooks depend on (page bytes, framework and library settings, polybook
+version); a page whose fingerprint and outputs are unchanged is neither parsed
+nor written.
 """
 
 from __future__ import annotations
@@ -193,12 +194,26 @@ def kernelspec(book: Book, framework: str) -> dict[str, str]:
     }
 
 
-def _fingerprint(book: Book, data: bytes, rule: ExistenceRule, aliases: bool = True) -> str:
+def split_settings(book: Book, lang: str) -> str:
+    """The configuration a language's notebooks depend on (JSON): the framework
+    order, the framework tables (aliases, kernels) and the library's name.
+    Other settings (site, bibliography, execution) never re-split a page."""
+    config = book.config
+    frameworks = {fw: config.framework[fw].model_dump() for fw in sorted(config.framework)}
+    data = {
+        "frameworks": config.frameworks_for(lang),
+        "framework": frameworks,
+        "library_dir": config.library_dir,
+    }
+    return json.dumps(data, sort_keys=True)
+
+
+def _fingerprint(settings: str, data: bytes, rule: ExistenceRule, aliases: bool = True) -> str:
     digest = hashlib.sha256()
     digest.update(__version__.encode())
     digest.update(rule.value.encode())
     digest.update(b"aliases" if aliases else b"no-aliases")
-    digest.update(book.config.model_dump_json().encode())
+    digest.update(settings.encode())
     digest.update(data)
     return digest.hexdigest()
 
@@ -267,9 +282,10 @@ def split_book(
     new_manifest: dict[str, _Entry] = {}
     todo: list[_Job] = []
     fingerprints: dict[str, str] = {}
-    for rel in book.page_files(lang):
+    settings = split_settings(book, lang)
+    for rel in book.page_set(lang).notebooks:  # non-notebook pages get none
         data = (book.lang_root(lang) / rel).read_bytes()
-        fingerprint = _fingerprint(book, data, rule, rewrite_aliases)
+        fingerprint = _fingerprint(settings, data, rule, rewrite_aliases)
         fingerprints[rel] = fingerprint
         old = manifest.get(rel)
         if old is not None and old.current(out, fingerprint, selected):
