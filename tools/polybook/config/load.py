@@ -70,6 +70,8 @@ def _load_toml(path: Path) -> BookConfig:
     for table in ("framework", "languages", "execute"):
         if table in raw:
             data[table] = raw.pop(table)
+    if "pdf" in raw:  # polybook build pdf (config/pdf.py)
+        data["pdf"] = raw.pop("pdf")
     if raw:
         raise ConfigError(path, sorted(raw)[0], "unknown table")
     return _validate(path, data)

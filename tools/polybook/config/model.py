@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from polybook.config.pdf import PdfConfig
 from polybook.layout import DEFAULT_CACHE_DIR
 
 
@@ -86,6 +87,7 @@ class BookConfig(_Strict):
     languages: dict[str, LanguageConfig]
     exclusions: tuple[str, ...] = ()
     execute: ExecuteConfig = ExecuteConfig()
+    pdf: PdfConfig = PdfConfig()
     # True for a book opened through a legacy config.ini: pages live directly
     # under the book root, in one language.
     legacy_layout: bool = False
