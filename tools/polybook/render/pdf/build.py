@@ -67,8 +67,15 @@ def _bibliography_page() -> str:
 
 
 def _spec(
-    book: Book, lang: str, framework: str, paths: SitePaths, settings: PdfSettings
+    book: Book,
+    lang: str,
+    framework: str,
+    paths: SitePaths,
+    settings: PdfSettings,
+    pages: dict[str, str],
+    back: list[str],
 ) -> PdfSpec:
+    """`pages`: page -> the language of its text, for pages not in `lang`."""
     config = book.config
     site = SiteSpec(
         lang=lang,
@@ -86,16 +93,17 @@ def _spec(
     logo = f"{LOGO_DIR}/logo{settings.logo.suffix}" if settings.logo is not None else None
     epoch = latex.source_date_epoch()
     date = "" if epoch == "0" else time.strftime("%Y-%m-%d", time.gmtime(int(epoch)))
-    return PdfSpec(site, settings.name, gloss_for(lang), settings.fonts, logo, date)
+    glosses = {page: gloss_for(other) for page, other in pages.items()}
+    languages = {page: gloss for page, gloss in glosses.items() if gloss is not None}
+    return PdfSpec(
+        site, settings.name, gloss_for(lang), settings.fonts, logo, date, languages, tuple(back)
+    )
 
 
 def _write_project(
-    book: Book, pages: _Pages, tree: Tree, spec: PdfSpec, settings: PdfSettings, back: list[str]
+    book: Book, pages: _Pages, tree: Tree, spec: PdfSpec, settings: PdfSettings
 ) -> None:
-    text = conf_py(spec)
-    if back:
-        text += f"polybook_back_matter = {back!r}\n"
-    tree.write("conf.py", text)
+    tree.write("conf.py", conf_py(spec))
     bib = book.root / settings.bibliography
     if bib.is_file():
         tree.copy("references.bib", bib)
@@ -148,7 +156,10 @@ def build_pdf(
     tree = Tree(paths.src)
     positions: dict[str, tuple[str, tuple[int, ...]]] = {}
     texts: list[str] = []
+    others: dict[str, str] = {}  # untranslated pages: page -> their language
     for page in site_pages(book, lang, pages.read):
+        if page.lang != lang:
+            others[page.docname] = page.lang
         generated = pages.generate(page)
         if generated is None:
             continue
@@ -162,8 +173,8 @@ def build_pdf(
     if _needs_bibliography(texts):
         tree.write(BIBLIOGRAPHY_PAGE, _bibliography_page())
         back.append(BIBLIOGRAPHY_PAGE.removesuffix(".md"))
-    spec = _spec(book, lang, framework, paths, settings)
-    _write_project(book, pages, tree, spec, settings, back)
+    spec = _spec(book, lang, framework, paths, settings, others, back)
+    _write_project(book, pages, tree, spec, settings)
     tree.prune()
     write_positions(paths.positions, positions)
     locator = Locator(positions)

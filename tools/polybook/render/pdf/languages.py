@@ -1,4 +1,4 @@
-"""The LaTeX side of a book language: polyglossia's name for it, and the words
+"""The LaTeX side of a book language: polyglossia's (or babel's) name for it, and the words
 Sphinx's LaTeX templates print that Sphinx does not translate for every language.
 
 docutils names languages for babel (`vi` -> `vietnam`, `id` -> `bahasai`);
@@ -26,6 +26,9 @@ class Gloss:
     page: str  # "page 12" in references
     hyphenation: bool = True  # TeX Live has patterns for it
     package: str = "texlive-lang-european"  # the Debian package with its patterns
+    # babel instead of polyglossia: Sphinx's choice for French (babel-french
+    # leaves code alone; polyglossia spaces out `:` and `;` in it)
+    babel: bool = False
 
 
 GLOSSES: dict[str, Gloss] = {
@@ -55,6 +58,7 @@ GLOSSES: dict[str, Gloss] = {
         "suite sur la page suivante",
         "page",
         package="texlive-lang-french",
+        babel=True,
     ),
     "vi": Gloss(
         "vietnamese",

@@ -8,7 +8,7 @@ macros, code cell styles and the title page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from polybook.render.pdf.languages import Gloss
@@ -36,6 +36,9 @@ class PdfSpec:
     fonts: Fonts
     logo: str | None  # the title page's image, relative to the source tree
     date: str  # the title page's date ("" none)
+    # pages whose text is in another language (untranslated): page -> its language
+    page_languages: dict[str, Gloss] = field(default_factory=dict)
+    back_matter: tuple[str, ...] = ()  # pages after the last chapter (a reference list)
 
 
 def _tex_escape(text: str) -> str:
@@ -108,13 +111,24 @@ def latex_settings(spec: PdfSpec) -> dict[str, Any]:
         ]
     )
     preamble = _PREAMBLE + (_words(spec.gloss) if spec.gloss is not None else "")
+    others = sorted({gloss.name: gloss for gloss in spec.page_languages.values()}.items())
+    languages: dict[str, str] = {}
+    if spec.gloss is not None and spec.gloss.babel:
+        names = [name for name, _ in others if name != spec.gloss.name]
+        main = ",".join([*names, f"main={spec.gloss.name}"])
+        languages = {"polyglossia": "", "babel": f"\\usepackage[{main}]{{babel}}"}
+    elif spec.gloss is not None:
+        languages = {"polyglossia": "\\usepackage{polyglossia}", "babel": ""}
+        for name, gloss in others:
+            options = f"[{gloss.options}]" if gloss.options else ""
+            preamble += f"\\setotherlanguage{options}{{{name}}}\n"
     elements: dict[str, Any] = {
+        **languages,
         "papersize": "a4paper",
         "pointsize": "11pt",
         "fontpkg": fontpkg,
         "sphinxsetup": "verbatimforcewraps=true, pre_border-radius=2pt",
         "preamble": preamble,
-        "maketitle": f"\\date{{{_tex_escape(spec.date)}}}\\sphinxmaketitle",
         "cmappkg": "",  # pdfTeX only
         "makeindex": "",
         "printindex": "",
@@ -124,6 +138,9 @@ def latex_settings(spec: PdfSpec) -> dict[str, Any]:
     site = spec.site
     return {
         "latex_engine": "xelatex",
+        # the title page's date: none unless SOURCE_DATE_EPOCH gives one (a space:
+        # Sphinx would print today's date, and the .tex would change every day)
+        "today": spec.date or " ",
         "latex_documents": [
             (
                 ROOT_DOC,
@@ -138,6 +155,10 @@ def latex_settings(spec: PdfSpec) -> dict[str, Any]:
         "latex_domain_indices": False,
         "latex_show_urls": "footnote",
         "latex_show_pagerefs": False,
+        "polybook_page_languages": {
+            page: gloss.name for page, gloss in sorted(spec.page_languages.items())
+        },
+        "polybook_back_matter": list(spec.back_matter),
     }
 
 

@@ -111,9 +111,44 @@ def arrange(tree: nodes.document, back_matter: list[str] | None = None) -> None:
 
 
 class MarkedTranslator(LaTeXTranslator):
-    """Sphinx's LaTeX translator, with a position comment before each block."""
+    """Sphinx's LaTeX translator, with a position comment before each block, and
+    the pages taken from another language (untranslated) typeset in that
+    language (hyphenation, punctuation spacing), their notice in the book's."""
+
+    UNTRANSLATED = "pb-untranslated"  # the notice's class (render.build)
+
+    def __init__(self, document: nodes.document, *args: Any, **kwargs: Any) -> None:
+        super().__init__(document, *args, **kwargs)
+        self.main_language = self.builder.babel.get_language()
+        self.languages: list[tuple[str, bool]] = [(self.main_language, False)]
+
+    def _language(self, language: str) -> None:
+        opened = language != self.languages[-1][0]
+        if opened:
+            self.body.append(f"\\begin{{otherlanguage*}}{{{language}}}\n")
+        self.languages.append((language, opened))
+
+    def _end_language(self) -> None:
+        if self.languages.pop()[1]:
+            self.body.append("\\end{otherlanguage*}\n")
+
+    def visit_start_of_file(self, node: nodes.Element) -> None:
+        super().visit_start_of_file(node)
+        pages = self.config.polybook_page_languages
+        self._language(pages.get(node["docname"], self.main_language))
+
+    def depart_start_of_file(self, node: nodes.Element) -> None:
+        self._end_language()
+        super().depart_start_of_file(node)
+
+    def dispatch_departure(self, node: nodes.Node) -> None:
+        super().dispatch_departure(node)
+        if isinstance(node, nodes.Element) and self.UNTRANSLATED in node.get("classes", ()):
+            self._end_language()
 
     def dispatch_visit(self, node: nodes.Node) -> None:
+        if isinstance(node, nodes.Element) and self.UNTRANSLATED in node.get("classes", ()):
+            self._language(self.main_language)
         if isinstance(node, nodes.paragraph):
             super().dispatch_visit(node)  # after `\sphinxAtStartPar`: its lines follow
             self._mark(node, node.astext().count("\n") + 1)
@@ -193,6 +228,8 @@ class RsvgConverter(ImageConverter):
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("polybook_back_matter", [], "env", list)
+    # page -> polyglossia language of its text, for pages not in the book's language
+    app.add_config_value("polybook_page_languages", {}, "env", dict)
     app.add_builder(BookLaTeXBuilder, override=True)
     app.add_post_transform(RsvgConverter)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -133,6 +133,15 @@ def _logical_lines(text: str) -> list[str]:
     return out
 
 
+def _context(following: list[str], tex_line: int) -> str:
+    """`: <the input TeX was reading>` from an error's `l.<n> ...` line."""
+    prefix = f"l.{tex_line} "
+    for line in following:
+        if line.startswith(prefix):
+            return f": {line[len(prefix) :].strip()}"
+    return ""
+
+
 def _at(
     index: TexIndex, code: Code, message: str, tex_line: int | None, target: str | None = None
 ) -> Issue:
@@ -146,12 +155,14 @@ def read_log(log: str, tex: str, tex_name: str, hyphenation: bool = True) -> lis
     index = TexIndex(tex)
     issues: list[Issue] = []
     missing: dict[tuple[str, str], int] = {}
-    for line in _logical_lines(log):
+    lines = _logical_lines(log)
+    for number, line in enumerate(lines):
         if match := _ERROR.match(line):
             ours = Path(match.group("file")).name == tex_name
             tex_line = int(match.group("line"))
-            where = "" if ours else f" ({match.group('file')}:{tex_line})"
-            message = f"LaTeX error: {match.group('msg')}{where}"
+            where = f"{tex_name}:{tex_line}" if ours else f"{match.group('file')}:{tex_line}"
+            context = _context(lines[number + 1 : number + 8], tex_line)
+            message = f"LaTeX error: {match.group('msg')} ({where}{context})"
             issues.append(_at(index, Code.PDF_LATEX_ERROR, message, tex_line if ours else None))
         elif match := _BANG.match(line):
             text = match.group("msg")
