@@ -43,13 +43,14 @@ def cmd_build_pdf(book: Book, args: argparse.Namespace, lang: str) -> int:
     for d in result.diagnostics:
         if args.verbose or d.severity is not Severity.INFO:
             print(d.format(), file=sys.stderr)
-    warnings = [d for d in result.diagnostics if d.severity is not Severity.INFO]
+    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    warnings = [d for d in result.diagnostics if d.severity is Severity.WARNING]
     took = sum(result.seconds.values())
     ran = [step for step, done in (("sphinx", result.sphinx), ("latex", result.latex)) if done]
     print(
         f"pdf {lang}/{framework}: {result.pages} pages ({len(result.rewritten)} changed, "
-        f"{result.read} read), ran {', '.join(ran) or 'nothing'}, {len(warnings)} warnings "
-        f"in {took:.1f}s"
+        f"{result.read} read), ran {', '.join(ran) or 'nothing'}, {len(errors)} errors, "
+        f"{len(warnings)} warnings in {took:.1f}s"
     )
     if any(d.code == Code.PDF_SETUP.id for d in result.diagnostics):
         return 2
@@ -57,6 +58,6 @@ def cmd_build_pdf(book: Book, args: argparse.Namespace, lang: str) -> int:
         print(f"pdf {lang}/{framework}: no PDF (log: {result.log})", file=sys.stderr)
         return 1
     print(f"pdf: {result.pdf}")
-    if any(d.severity is Severity.ERROR for d in warnings):
+    if errors:
         return 1
     return 1 if args.strict and warnings else 0

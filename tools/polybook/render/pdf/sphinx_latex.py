@@ -25,6 +25,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders.latex import LaTeXBuilder
 from sphinx.builders.latex.util import ExtBabel
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.transforms.post_transforms.images import ImageConverter
 from sphinx.util import logging
 from sphinx.util.nodes import inline_all_toctrees
@@ -200,6 +201,23 @@ class BookLaTeXBuilder(LaTeXBuilder):
         return largetree
 
 
+class MissingImages(SphinxPostTransform):
+    """An image whose file does not exist (reported by the render stage, PB202)
+    is shown as its path: LaTeX would stop at it."""
+
+    default_priority = 90  # before the image converters
+    builders = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        srcdir = Path(self.env.srcdir)
+        for node in list(self.document.findall(nodes.image)):
+            uri = str(node.get("uri", ""))
+            if "://" in uri or (srcdir / uri).is_file():
+                continue
+            text = f"[{uri}]"
+            node.replace_self(nodes.inline(text, text, classes=["pb-missing-image"]))
+
+
 class RsvgConverter(ImageConverter):
     """SVG -> PDF with rsvg-convert (librsvg2-bin), converted once per SVG version."""
 
@@ -231,5 +249,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # page -> polyglossia language of its text, for pages not in the book's language
     app.add_config_value("polybook_page_languages", {}, "env", dict)
     app.add_builder(BookLaTeXBuilder, override=True)
+    app.add_post_transform(MissingImages)
     app.add_post_transform(RsvgConverter)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

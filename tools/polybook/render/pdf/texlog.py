@@ -169,7 +169,8 @@ def read_log(log: str, tex: str, tex_name: str, hyphenation: bool = True) -> lis
             if not (issues and text.startswith(_AFTER_ERROR)):
                 issues.append(_at(index, Code.PDF_LATEX_ERROR, f"LaTeX error: {text}", None))
         elif match := _MISSING.match(line):
-            key = (match.group("char"), match.group("font").strip())
+            font = match.group("font").split("/OT:")[0].split(":")[0].strip()
+            key = (match.group("char"), font)
             missing[key] = missing.get(key, 0) + 1
         elif match := _UNDEFINED.match(line):
             target = match.group("target").rpartition(":")[2]
