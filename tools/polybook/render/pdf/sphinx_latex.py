@@ -33,10 +33,10 @@ from sphinx.writers.latex import LaTeXTranslator
 
 from polybook.files import write_atomic
 from polybook.render.pdf.languages import Gloss, gloss_for
+from polybook.render.pdf.texlog import MARKER
 
 logger = logging.getLogger(__name__)
 
-MARKER = "%pb:"  # %pb:<docname>:<line>:<number of lines>
 FRONT_MATTER = "\\pbfrontmatter"
 MAIN_MATTER = "\\pbmainmatter"
 BACK_MATTER = "\\pbbackmatter"

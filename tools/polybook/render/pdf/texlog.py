@@ -17,7 +17,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from polybook.diagnostics import Code
-from polybook.render.pdf.sphinx_latex import MARKER
+
+MARKER = "%pb:"  # %pb:<page>:<line>:<number of lines>, written by sphinx_latex
 
 _ERROR = re.compile(
     r"^(?P<file>[^\s:][^:]*\.(?:tex|sty|cls|def|ldf|cfg|aux|toc)):(?P<line>\d+): (?P<msg>.*)$"
@@ -190,7 +191,7 @@ def read_log(log: str, tex: str, tex_name: str, hyphenation: bool = True) -> lis
             issues.append(_at(index, code, f"{what} is {points:.1f}pt wider than the page", first))
         elif match := _PACKAGE.match(line):
             text = match.group("msg")
-            if "hyphenation patterns" in text and not hyphenation:
+            if text.startswith("No hyphenation patterns") and not hyphenation:
                 continue  # a language TeX has no patterns for (Vietnamese)
             if "hyphenation patterns" in text or "gloss-" in text or "nil" in text:
                 message = f"{match.group('package')}: {text}"
