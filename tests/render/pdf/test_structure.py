@@ -51,7 +51,7 @@ def test_root_prose_is_front_matter_and_tables_of_contents_the_chapters() -> Non
     assert _shape(top) == [
         "title",
         FRONT_MATTER,
-        "paragraph",
+        "section The Book",  # the text before the first section: a chapter of its own
         "section Preface",
         "toc['preface']",
         MAIN_MATTER,

@@ -106,8 +106,14 @@ def arrange(tree: nodes.document, back_matter: list[str] | None = None) -> None:
         back.append(_toctree(back_matter))
     children = list(top.children)
     title = children[:1] if children and isinstance(children[0], nodes.title) else []
+    prose = children[len(title) :]
+    lead = next((i for i, n in enumerate(prose) if isinstance(n, nodes.section)), len(prose))
+    if title and any(not isinstance(n, nodes.Invisible) for n in prose[:lead]):
+        # text before the root's first section: a chapter of its own, under the book's title
+        heading = title[0].deepcopy()
+        prose = [nodes.section("", heading, *prose[:lead], ids=[]), *prose[lead:]]
     top.children = []
-    top.extend([*title, _raw(FRONT_MATTER), *children[len(title) :], *front])
+    top.extend([*title, _raw(FRONT_MATTER), *prose, *front])
     top.extend([_raw(MAIN_MATTER), *main, _raw(BACK_MATTER), *back])
 
 
