@@ -77,7 +77,7 @@ EXPECTED_WARNINGS = [  # what the HTML site reports too, at the same places
 
 def test_the_pdf_is_the_sites_content(built: Built) -> None:
     result = built.en
-    assert result.ok and result.sphinx and result.latex
+    assert result.ok and result.sphinx and result.latex >= 2  # the contents need a second pass
     assert result.pdf == built.book.root / "_build" / "pdf" / "en" / "pytorch" / "mini-book.pdf"
     assert [d for d in _found(result) if d[0] != "PB204"] == EXPECTED_WARNINGS
     text = " ".join(poppler.text(result.pdf).split())
@@ -148,7 +148,7 @@ def test_rebuilds_run_only_what_changed(built: Built) -> None:
     that page is read again and LaTeX runs for this language and framework only."""
     book = built.book
     again = _build(book)
-    assert (again.sphinx, again.latex, again.ok) == (False, False, True)
+    assert (again.sphinx, again.latex, again.ok) == (False, 0, True)
     assert _found(again) == _found(built.en)
     stamp = built.id.pdf.stat().st_mtime_ns
     _edit(book, "chap/first.md", "keep the slide text", "keep this slide text")
@@ -158,11 +158,11 @@ def test_rebuilds_run_only_what_changed(built: Built) -> None:
         ["chap/first"],
         2,
         True,
-        True,
+        1,  # the page numbers and references did not move: one xelatex pass
     )
     assert "keep this slide text" in " ".join(poppler.text(edited.pdf).split())
     other = _build(book, "id")  # its pages did not change
-    assert (other.sphinx, other.latex) == (False, False)
+    assert (other.sphinx, other.latex) == (False, 0)
     assert built.id.pdf.stat().st_mtime_ns == stamp
 
 
@@ -210,5 +210,5 @@ def test_the_same_sources_give_the_same_bytes(built: Built, tmp_path: Path) -> N
     shutil.copyfile(first.pdf, kept)
     shutil.rmtree(pdf_paths(book, "en", "pytorch").work)
     second = _build(book)
-    assert second.ok and second.latex
+    assert second.ok and second.latex >= 2
     assert second.pdf.read_bytes() == kept.read_bytes()

@@ -50,7 +50,7 @@ class PdfResult:
     rewritten: list[str] = field(default_factory=list)  # generated pages whose text changed
     read: int = 0  # pages Sphinx re-read
     sphinx: bool = False  # Sphinx ran
-    latex: bool = False  # xelatex ran
+    latex: int = 0  # how many times xelatex ran
     diagnostics: list[Diagnostic] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -251,9 +251,8 @@ def _run(
     result.seconds["sphinx"] = time.perf_counter() - clock
 
     tex = paths.out / f"{name}.tex"
-    before = _mtime(result.log)
     latex_run = latex.run_latexmk(paths.out, name)
-    result.latex = _mtime(result.log) != before
+    result.latex = latex_run.passes
     result.seconds["latex"] = latex_run.seconds
     log_text = result.log.read_text("utf-8", errors="replace") if result.log.is_file() else ""
     tex_text = tex.read_text("utf-8", errors="replace") if tex.is_file() else ""
@@ -263,10 +262,3 @@ def _run(
         tail = " | ".join(latex_run.output.strip().splitlines()[-3:])
         issues.append(Issue(Code.PDF_LATEX_ERROR.name, f"latexmk failed: {tail}"))
     return issues
-
-
-def _mtime(path: Path) -> int:
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return 0

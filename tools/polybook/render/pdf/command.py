@@ -46,7 +46,9 @@ def cmd_build_pdf(book: Book, args: argparse.Namespace, lang: str) -> int:
     errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
     warnings = [d for d in result.diagnostics if d.severity is Severity.WARNING]
     took = sum(result.seconds.values())
-    ran = [step for step, done in (("sphinx", result.sphinx), ("latex", result.latex)) if done]
+    ran = ["sphinx"] if result.sphinx else []
+    if result.latex:
+        ran.append(f"xelatex ×{result.latex}")
     print(
         f"pdf {lang}/{framework}: {result.pages} pages ({len(result.rewritten)} changed, "
         f"{result.read} read), ran {', '.join(ran) or 'nothing'}, {len(errors)} errors, "

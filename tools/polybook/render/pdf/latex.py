@@ -10,6 +10,7 @@ sources gives the same bytes; log lines are not wrapped (max_print_line).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -110,6 +111,11 @@ class LatexRun:
     pdf: Path
     output: str  # latexmk's own output (the last lines tell why it stopped)
     seconds: float
+
+    @property
+    def passes(self) -> int:
+        """How many times latexmk ran xelatex (0: everything was up to date)."""
+        return len(re.findall(r"Run number \d+ of rule '[^']*latex'", self.output))
 
 
 def source_date_epoch() -> str:
