@@ -87,10 +87,11 @@ class BookConfig(_Strict):
     languages: dict[str, LanguageConfig]
     exclusions: tuple[str, ...] = ()
     execute: ExecuteConfig = ExecuteConfig()
-    pdf: PdfConfig = PdfConfig()
     # True for a book opened through a legacy config.ini: pages live directly
     # under the book root, in one language.
     legacy_layout: bool = False
+    # `[pdf]`: the PDF's file name, fonts and logo (`polybook build pdf`)
+    pdf: PdfConfig = PdfConfig()
 
     @field_validator("frameworks")
     @classmethod

@@ -104,12 +104,14 @@ def _write_project(
     book: Book, pages: _Pages, tree: Tree, spec: PdfSpec, settings: PdfSettings
 ) -> None:
     tree.write("conf.py", conf_py(spec))
-    bib = book.root / settings.bibliography
-    if bib.is_file():
+    bib = book.root / settings.bibliography if settings.bibliography else None
+    if bib is not None and bib.is_file():
         tree.copy("references.bib", bib)
     else:
         tree.write("references.bib", "")
-        message = f"bibliography {settings.bibliography} not found ({spec.site.lang}, pdf)"
+    if bib is not None and not bib.is_file():
+        site = spec.site
+        message = f"bibliography {settings.bibliography} not found ({site.lang}, {site.site})"
         pages.diagnostics.append(
             Diagnostic.make(Code.RENDER_SETUP, settings.bibliography, 0, message)
         )
