@@ -17,10 +17,12 @@ from polybook.diagnostics import Code
 from polybook.graph import split_site
 from polybook.render.pdf.build import PdfResult, build_pdf, pdf_paths
 from polybook.source.book import Book
-from tests.render.conftest import copy_minibook, write_executed
+from tests.render.conftest import MINIBOOK, copy_minibook, write_executed
 from tests.render.pdf import poppler
 
 pytestmark = pytest.mark.slow
+
+MINIBOOK_SVG = MINIBOOK / "img" / "arrow.svg"
 
 # appended to the first page: indented code, and a line too long for the page
 CODE = """
@@ -212,3 +214,52 @@ def test_the_same_sources_give_the_same_bytes(built: Built, tmp_path: Path) -> N
     second = _build(book)
     assert second.ok and second.latex >= 2
     assert second.pdf.read_bytes() == kept.read_bytes()
+
+
+D2LBOOK_INI = """[project]
+name = d2l-tiny
+title = A Tiny d2lbook Book
+author = Someone
+release = 1.2.3
+
+[build]
+tabs = pytorch
+
+[pdf]
+main_font = Noto Sans
+latex_logo = img/logo.svg
+latex_url = https://example.org/style.zip
+bibfile = refs.bib
+"""
+
+
+def test_a_d2lbook_config_ini_book(tmp_path: Path) -> None:
+    """[pdf] fonts that exist here and the logo (an SVG) are used, [project] name
+    names the PDF, the downloaded style is reported and not fetched."""
+    poppler.require_tex()
+    root = tmp_path / "tiny"
+    (root / "img").mkdir(parents=True)
+    (root / "config.ini").write_text(D2LBOOK_INI, "utf-8")
+    shutil.copyfile(MINIBOOK_SVG, root / "img" / "logo.svg")
+    shutil.copyfile(MINIBOOK / "references.bib", root / "refs.bib")
+    (root / "index.md").write_text(
+        "# A Tiny d2lbook Book\n\n## Preface\n\nHello.\n\n```toc\n:numbered:\n\nintro\n```\n",
+        "utf-8",
+    )
+    (root / "intro.md").write_text(
+        "# Introduction\n\n```{.python .input}\nprint('hi')\n```\n", "utf-8"
+    )
+    book = Book.open(root)
+    split_site(book, book.config.source_language)
+    result = build_pdf(book, book.config.source_language, "pytorch", jobs=1)
+    assert result.ok
+    assert result.pdf.name == "d2l-tiny.pdf"
+    assert [(d.code, d.file, d.line) for d in result.diagnostics] == [("PB217", "config.ini", 13)]
+    fonts = poppler.fonts(result.pdf)
+    assert any("NotoSans-Regular" in name for name in fonts)
+    assert not any("NotoSerif" in name for name in fonts)  # the main font is Noto Sans
+    text = " ".join(poppler.text(result.pdf).split())
+    assert "A Tiny d2lbook Book Release 1.2.3 Someone" in text
+    assert "1 Introduction" in text and "print('hi')" in text
+    latex = pdf_paths(book, book.config.source_language, "pytorch").out
+    assert "\\sphinxincludegraphics{logo.pdf}" in (latex / "d2l-tiny.tex").read_text("utf-8")

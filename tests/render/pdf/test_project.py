@@ -91,6 +91,8 @@ def test_what_latex_needs_is_named_by_debian_package(tmp_path: Path) -> None:
     assert Need("rsvg-convert", "librsvg2-bin") in programs
     assert Need("hyph-tr.tex", "texlive-lang-european") in files
     assert Need("gloss-turkish.ldf", "texlive-latex-recommended") in files
+    _, french = needs(gloss_for("fr"), "fr", svg=False)
+    assert Need("french.ldf", "texlive-lang-french") in french  # babel's, not polyglossia's
     _, vietnamese = needs(gloss_for("vi"), "vi", svg=False)
     assert not any(n.what.startswith("hyph-") for n in vietnamese)  # TeX has no patterns
     fonts = [Need("Noto Serif", "fonts-noto-core")]

@@ -14,7 +14,10 @@ problems are reported again.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +77,7 @@ def _spec(
     settings: PdfSettings,
     pages: dict[str, str],
     back: list[str],
+    logo: str | None,
 ) -> PdfSpec:
     """`pages`: page -> the language of its text, for pages not in `lang`."""
     config = book.config
@@ -90,7 +94,6 @@ def _spec(
         ),
         outputs=str(paths.outputs.resolve()),
     )
-    logo = f"{LOGO_DIR}/logo{settings.logo.suffix}" if settings.logo is not None else None
     epoch = latex.source_date_epoch()
     date = "" if epoch == "0" else time.strftime("%Y-%m-%d", time.gmtime(int(epoch)))
     glosses = {page: gloss_for(other) for page, other in pages.items()}
@@ -117,8 +120,35 @@ def _write_project(
         )
     for rel, source in sorted(pages.images.items()):
         tree.copy(rel.lstrip("/"), source)
-    if settings.logo is not None and spec.logo is not None:
-        tree.copy(spec.logo, settings.logo)
+
+
+def _logo(book: Book, tree: Tree, settings: PdfSettings, pages: _Pages) -> str | None:
+    """The title page's logo in the project (an SVG converted to PDF): its path."""
+    source = settings.logo
+    if source is None:
+        return None
+    if source.suffix.lower() != ".svg":
+        rel = f"{LOGO_DIR}/logo{source.suffix.lower()}"
+        tree.copy(rel, source)
+        return rel
+    rel = f"{LOGO_DIR}/logo.pdf"
+    target = tree.root / rel
+    with contextlib.suppress(OSError):
+        if target.stat().st_mtime_ns >= source.stat().st_mtime_ns:
+            tree.kept.add(target)
+            return rel
+    if shutil.which("rsvg-convert") is None:
+        return None  # reported with the other programs the PDF needs (librsvg2-bin)
+    run = subprocess.run(["rsvg-convert", "--format=pdf", str(source)], capture_output=True)
+    if run.returncode != 0:
+        why = run.stderr.decode("utf-8", "replace").strip()
+        inside = source.is_relative_to(book.root)
+        shown = source.relative_to(book.root).as_posix() if inside else str(source)
+        message = f"logo {shown} could not be converted to PDF: {why}"
+        pages.diagnostics.append(Diagnostic.make(Code.PDF_SETTING, shown, 0, message))
+        return None
+    tree.write(rel, run.stdout)
+    return rel
 
 
 def _needs_svg(pages: _Pages, texts: list[str], settings: PdfSettings) -> bool:
@@ -175,7 +205,8 @@ def build_pdf(
     if _needs_bibliography(texts):
         tree.write(BIBLIOGRAPHY_PAGE, _bibliography_page())
         back.append(BIBLIOGRAPHY_PAGE.removesuffix(".md"))
-    spec = _spec(book, lang, framework, paths, settings, others, back)
+    logo = _logo(book, tree, settings, pages)
+    spec = _spec(book, lang, framework, paths, settings, others, back, logo)
     _write_project(book, pages, tree, spec, settings)
     tree.prune()
     write_positions(paths.positions, positions)

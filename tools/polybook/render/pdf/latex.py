@@ -65,7 +65,9 @@ def needs(gloss: Gloss | None, lang: str, svg: bool) -> tuple[list[Need], list[N
     if svg:
         programs.append(Need(*SVG_PROGRAM))
     files = [Need(name, package) for name, package in TEX_FILES.items()]
-    if gloss is not None:
+    if gloss is not None and gloss.babel:
+        files.append(Need(f"{gloss.name}.ldf", gloss.package))  # babel-french
+    elif gloss is not None:
         files.append(Need(f"gloss-{gloss.name}.ldf", "texlive-latex-recommended"))
         if gloss.hyphenation and gloss.name != "english":
             files.append(Need(f"hyph-{lang.split('_')[0]}.tex", gloss.package))
