@@ -27,6 +27,10 @@ class Fonts:
     sans: str = "Noto Sans"
     mono: str = "Noto Sans Mono"
 
+    @property
+    def families(self) -> list[str]:
+        return [self.main, self.sans, self.mono]
+
 
 @dataclass(frozen=True, slots=True)
 class PdfSpec:
