@@ -151,7 +151,8 @@ def _run(
     log_text = result.log.read_text("utf-8", errors="replace") if result.log.is_file() else ""
     tex_text = tex.read_text("utf-8", errors="replace") if tex.is_file() else ""
     gloss = gloss_for(result.lang)
-    issues = read_log(log_text, tex_text, tex.name, gloss is None or gloss.hyphenation)
+    hyphenation, package = (True, "") if gloss is None else (gloss.hyphenation, gloss.package)
+    issues = read_log(log_text, tex_text, tex.name, hyphenation, package)
     failed = any(issue.kind is Code.PDF_LATEX_ERROR for issue in issues)
     if not latex_run.ok and not failed:
         tail = " | ".join(latex_run.output.strip().splitlines()[-3:])

@@ -112,11 +112,11 @@ def _spec(
     )
     epoch = source_date_epoch()
     date = "" if epoch == "0" else time.strftime("%Y-%m-%d", time.gmtime(int(epoch)))
+    main = gloss_for(lang)
     glosses = {page: gloss_for(other) for page, other in others.items()}
-    languages = {page: gloss for page, gloss in glosses.items() if gloss is not None}
-    return PdfSpec(
-        site, settings.name, gloss_for(lang), settings.fonts, logo, date, languages, tuple(back)
-    )
+    # pages are typeset in their own language when both languages are known here
+    languages = {page: gloss for page, gloss in glosses.items() if gloss and main}
+    return PdfSpec(site, settings.name, main, settings.fonts, logo, date, languages, tuple(back))
 
 
 def _support(book: Book, project: Project, settings: PdfSettings, spec: PdfSpec) -> None:

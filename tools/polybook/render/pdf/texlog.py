@@ -151,8 +151,13 @@ def _at(
     return Issue(code.name, message, docname, line, target)
 
 
-def read_log(log: str, tex: str, tex_name: str, hyphenation: bool = True) -> list[Issue]:
-    """The problems of one LaTeX run (the last pass's log) and where they are."""
+def read_log(
+    log: str, tex: str, tex_name: str, hyphenation: bool = True, package: str = ""
+) -> list[Issue]:
+    """The problems of one LaTeX run (the last pass's log) and where they are.
+
+    `hyphenation`: TeX has patterns for the book's language (else their absence
+    is expected); `package`: the Debian package that has them."""
     index = TexIndex(tex)
     issues: list[Issue] = []
     missing: dict[tuple[str, str], int] = {}
@@ -195,6 +200,8 @@ def read_log(log: str, tex: str, tex_name: str, hyphenation: bool = True) -> lis
                 continue  # a language TeX has no patterns for (Vietnamese)
             if "hyphenation patterns" in text or "gloss-" in text or "nil" in text:
                 message = f"{match.group('package')}: {text}"
+                if package and text.startswith("No hyphenation patterns"):
+                    message += f" (the patterns are in the Debian package {package})"
                 issues.append(_at(index, Code.PDF_LANGUAGE, message, None))
     for (char, font), count in missing.items():
         times = "" if count == 1 else f" ({count} times)"
