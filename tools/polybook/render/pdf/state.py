@@ -1,10 +1,10 @@
 """What the last complete PDF build was made from, to skip a build that would change nothing.
 
-The generated Sphinx project is written file by file, only where it changed
-(`render.project.Tree`), so the names, sizes and modification times of its
-files say whether anything changed since the last complete build. The state
-also remembers the published PDF (size and time: it is still that build's)
-and the problems its LaTeX log showed, which a skipped build reports again.
+The generated Sphinx project (a few hundred kB) says everything the PDF is
+made of, so a digest of its files' names and contents says whether anything
+changed since the last complete build. The state also remembers the
+published PDF (size and modification time: it is still that build's) and the
+problems its LaTeX log showed, which a skipped build reports again.
 """
 
 from __future__ import annotations
@@ -20,15 +20,16 @@ from polybook.render.pdf.texlog import Issue
 
 
 def source_digest(files: Iterable[Path], root: Path, extra: str) -> str:
-    """A digest of the project's files (path, size, modification time) and `extra`."""
+    """A digest of the project's files (path and content) and `extra`."""
     digest = hashlib.sha256(extra.encode("utf-8"))
     for path in sorted(files):
         try:
-            info = path.stat()
+            data = path.read_bytes()
         except OSError:
             continue
         rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-        digest.update(f"\0{rel}\0{info.st_size}\0{info.st_mtime_ns}".encode())
+        digest.update(f"\0{rel}\0{len(data)}\0".encode())
+        digest.update(data)
     return digest.hexdigest()
 
 
