@@ -1,5 +1,6 @@
 # polybook — build the book and test the toolchain.
 #   make html LANG=id FRAMEWORK=jax     build one language / framework
+#   make pdf LANG=vi FRAMEWORK=mxnet    the PDF of one language / framework
 #   make test                           set up the toolchain, lint, type-check, run the tests
 #   make test-fast                      lint, type-check, the tests not marked slow (no environments)
 #
@@ -22,7 +23,7 @@ BIN := $(VENV)/bin
 POLYBOOK := $(BIN)/polybook
 PYTEST_ARGS ?=
 
-.PHONY: all venv test test-fast test-prereqs system-deps lint typecheck unit split check lib lib-check bench clean html info
+.PHONY: all venv test test-fast test-prereqs system-deps lint typecheck unit split check lib lib-check bench clean html info pdf
 
 all: html
 
@@ -36,6 +37,10 @@ HTML_WIRED := yes
 include tools/make/render.mk
 ENV_GOAL = $(if $(filter all,$(FRAMEWORK)),env-all,env)
 html: venv $(ENV_GOAL) lib html-build
+# `make pdf LANG=vi FRAMEWORK=mxnet`: the same stages, then the PDF (tools/make/pdf.mk).
+PDF_WIRED := yes
+include tools/make/pdf.mk
+pdf: venv env lib pdf-build
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,8 +73,9 @@ test-fast: lint typecheck
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 # What the tests need beyond Python packages: every framework environment,
-# MathJax (npm) for offline math, and Debian's chromium for the browser test.
-test-prereqs: env-all mathjax system-deps
+# MathJax (npm) for offline math, Debian's chromium for the browser test, and
+# TeX Live, fonts and poppler-utils for the PDF (tools/make/pdf.mk).
+test-prereqs: env-all mathjax system-deps pdf-deps
 
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -85,6 +85,16 @@ class Code(Enum):
     RENDER_STALE_OUTPUTS = ("PB208", Severity.INFO, "render-stale-outputs")
     # the site has math and no MathJax: not built (render/mathjax.py)
     RENDER_NO_MATHJAX = ("PB209", Severity.ERROR, "render-no-mathjax")
+    # the PDF (polybook build pdf): LaTeX log lines at book positions where traceable
+    PDF_MISSING_CHARACTER = ("PB210", Severity.WARNING, "pdf-missing-character")
+    PDF_LANGUAGE = ("PB211", Severity.WARNING, "pdf-language")
+    PDF_UNRESOLVED_REFERENCE = ("PB212", Severity.WARNING, "pdf-unresolved-reference")
+    PDF_OVERFULL_CODE = ("PB213", Severity.WARNING, "pdf-overfull-code")
+    PDF_LATEX_ERROR = ("PB214", Severity.ERROR, "pdf-latex-error")
+    PDF_SETUP = ("PB215", Severity.ERROR, "pdf-setup")
+    PDF_SETTING = ("PB216", Severity.WARNING, "pdf-setting")
+    PDF_NOT_HONOURED = ("PB217", Severity.WARNING, "pdf-not-honoured")
+    PDF_OVERFULL_TEXT = ("PB218", Severity.INFO, "pdf-overfull-text")
 
     @property
     def id(self) -> str:

@@ -7,6 +7,8 @@ the next one reads.
     _build/cache/                                    execution cache (execute.cache_dir)
     _build/render/<lang>/<site>/                     a site's generated Sphinx project
     _build/html/<lang>/<site>/                       a site (<site>: a framework or "all")
+    _build/render-pdf/<lang>/<framework>/            a PDF's Sphinx project and LaTeX run
+    _build/pdf/<lang>/<framework>/<name>.pdf         the PDF of a language and framework
     _build/tools/node_modules/mathjax/               MathJax 3 (`make mathjax`)
 
 The Makefile fragments (`tools/make/*.mk`) spell the same paths at the shell edge.
@@ -55,6 +57,14 @@ class BuildLayout:
 
     def html(self, lang: str, site: str) -> Path:
         return self.build / "html" / lang / site
+
+    def pdf_work(self, lang: str, framework: str) -> Path:
+        """The PDF's generated Sphinx project, Sphinx's state and the LaTeX run."""
+        return self.build / "render-pdf" / lang / framework
+
+    def pdf(self, lang: str, framework: str) -> Path:
+        """The folder of the PDF of a language and framework."""
+        return self.build / "pdf" / lang / framework
 
     @property
     def mathjax(self) -> Path:

@@ -19,7 +19,10 @@ class Key:
     default: str = ""  # d2lbook's default value (a value equal to it asks for nothing)
 
 
-_NO_PDF = "polybook builds no PDF"
+_PDF_OFFLINE = (
+    "the PDF is built offline with polybook's own LaTeX settings: a style, post-processing "
+    "script or downloaded class would need the network (`build pdf` reports it too, PB217)"
+)
 _NO_DEPLOY = "polybook does not deploy sites"
 _COLAB_NOTEBOOKS = (
     "it shapes the Colab notebooks d2lbook generates; polybook links to them "
@@ -48,7 +51,7 @@ LIBRARY_KEYS = frozenset(
 
 KEYS: dict[str, dict[str, Key]] = {
     "project": {
-        "name": Key("d2lbook names its zip and PDF files after it; polybook builds neither"),
+        "name": Key(),
         "title": Key(),
         "author": Key(),
         "release": Key(),
@@ -90,14 +93,14 @@ KEYS: dict[str, dict[str, Key]] = {
         "include_js": Key(),
     },
     "pdf": {
-        "main_font": Key(_NO_PDF),
-        "sans_font": Key(_NO_PDF),
-        "mono_font": Key(_NO_PDF),
-        "post_latex": Key(_NO_PDF),
-        "latex_logo": Key(_NO_PDF),
+        "main_font": Key(),
+        "sans_font": Key(),
+        "mono_font": Key(),
+        "post_latex": Key(_PDF_OFFLINE),
+        "latex_logo": Key(),
         "bibfile": Key(),
-        "latex_url": Key(_NO_PDF),
-        "style": Key(_NO_PDF),
+        "latex_url": Key(_PDF_OFFLINE),
+        "style": Key(_PDF_OFFLINE),
     },
     "library": {
         "version_file": Key(),

@@ -82,6 +82,8 @@ def _load_toml(path: Path) -> tuple[BookConfig, ConfigSource]:
     for table in ("framework", "languages", "execute", "html"):
         if table in raw:
             data[table] = raw.pop(table)
+    if "pdf" in raw:  # polybook build pdf (config/pdf.py)
+        data["pdf"] = raw.pop("pdf")
     if raw:
         raise ConfigError(path, sorted(raw)[0], "unknown table")
     return _validate(path, data), ConfigSource(CONFIG_FILE.as_posix(), toml_lines(text))

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from polybook.config.pdf import PdfConfig
 from polybook.layout import DEFAULT_CACHE_DIR
 
 
@@ -139,6 +140,8 @@ class BookConfig(_Strict):
     # True for a book opened through a legacy config.ini: pages live directly
     # under the book root, in one language.
     legacy_layout: bool = False
+    # `[pdf]`: the PDF's file name, fonts and logo (`polybook build pdf`)
+    pdf: PdfConfig = PdfConfig()
 
     @field_validator("frameworks")
     @classmethod

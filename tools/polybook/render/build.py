@@ -207,7 +207,7 @@ def build_html(
         if problem.severity is Severity.ERROR:  # math without MathJax: no site
             result.diagnostics = _dedupe(pages.diagnostics)
             return result
-    bib = _bibliography(pages)
+    bib = site_bibliography(pages)
     spec = _spec(book, lang, site, words, paths)
     if mathjax_of_site is not None:
         spec = replace(spec, mathjax=mathjax_of_site.script)
@@ -239,7 +239,7 @@ def build_html(
     return result
 
 
-def _bibliography(pages: _Pages) -> Path | None:
+def site_bibliography(pages: _Pages) -> Path | None:
     """The book's bibliography file (`source.bibliography`); None: none, or missing."""
     source = pages.book.bibliography(pages.parsed.values())
     if source is None:

@@ -30,6 +30,10 @@ def cmd_build(book: Book, args: argparse.Namespace) -> int:
             if page.fallback:
                 print(page.rel)
         return 0
+    if args.format == "pdf":
+        from polybook.render.pdf.command import cmd_build_pdf
+
+        return cmd_build_pdf(book, args, lang)
     framework = args.framework or book.config.frameworks_for(lang)[0]
     site = ALL if framework == ALL else frameworks_arg(book, lang, framework)[0]
     if not args.no_split:
@@ -74,8 +78,8 @@ def cmd_build(book: Book, args: argparse.Namespace) -> int:
 
 
 def register(subparsers: Any) -> None:
-    build = subparsers.add_parser("build", help="build the book as a website")
-    build.add_argument("format", choices=["html"], help="output format")
+    build = subparsers.add_parser("build", help="build the book as a website or a PDF")
+    build.add_argument("format", choices=["html", "pdf"], help="output format")
     build.add_argument("--lang", help="book language (default: the source language)")
     build.add_argument(
         "--framework",
