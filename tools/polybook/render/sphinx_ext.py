@@ -24,6 +24,7 @@ from sphinxcontrib.bibtex.plugin import register_plugin
 from sphinxcontrib.bibtex.style.referencing import BracketStyle, PersonStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 
+from polybook.render import nav, sphinx_fast
 from polybook.render.i18n import words_for
 
 SYNC_GROUP = "framework"
@@ -204,4 +205,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _register_citation_style)
     app.connect("html-page-context", _switchers)
     app.connect("builder-inited", _output_folder, priority=900)
+    sphinx_fast.setup(app)
+    nav.setup(app)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
