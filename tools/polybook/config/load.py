@@ -67,7 +67,7 @@ def _load_toml(path: Path) -> BookConfig:
     if not isinstance(book, dict):
         raise ConfigError(path, "book", "missing required table [book]")
     data: dict[str, Any] = dict(book)
-    for table in ("framework", "languages", "execute"):
+    for table in ("framework", "languages", "execute", "render"):
         if table in raw:
             data[table] = raw.pop(table)
     if raw:

@@ -68,6 +68,14 @@ class ExecuteConfig(_Strict):
     pages: dict[str, PageExecuteConfig] = Field(default_factory=dict)
 
 
+class RenderConfig(_Strict):
+    """`[render]`: how the site shows the book."""
+
+    # Every display equation gets a number, labelled or not (what d2lbook
+    # books rely on); False numbers only the equations that have a label.
+    number_all_equations: bool = True
+
+
 class BookConfig(_Strict):
     title: str
     release: str = "0.0.0"
@@ -86,6 +94,7 @@ class BookConfig(_Strict):
     languages: dict[str, LanguageConfig]
     exclusions: tuple[str, ...] = ()
     execute: ExecuteConfig = ExecuteConfig()
+    render: RenderConfig = RenderConfig()
     # True for a book opened through a legacy config.ini: pages live directly
     # under the book root, in one language.
     legacy_layout: bool = False

@@ -150,6 +150,7 @@ def _spec(book: Book, lang: str, site: str, words: Words, paths: SitePaths) -> S
             (fw, config.framework[fw].display_name) for fw in config.frameworks_for(lang)
         ),
         outputs=str(paths.outputs.resolve()),
+        number_all_equations=config.render.number_all_equations,
     )
 
 

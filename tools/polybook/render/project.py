@@ -71,6 +71,7 @@ class SiteSpec:
     languages: tuple[tuple[str, str], ...]  # (code, name) of every language
     frameworks: tuple[tuple[str, str], ...]  # (key, display name) in the language's order
     outputs: str  # where myst-nb writes output images
+    number_all_equations: bool = True  # False: only labelled equations are numbered
 
 
 def find_mathjax(candidate: Path) -> Path | None:
@@ -105,6 +106,7 @@ def conf_py(spec: SiteSpec) -> str:
         "numfig_secnum_depth": 2,
         "numfig_format": words.numfig_format(),
         "math_numfig": True,
+        "math_number_all": spec.number_all_equations,
         "math_eqref_format": words.equation,
         "myst_enable_extensions": ["dollarmath", "colon_fence"],
         "myst_dmath_double_inline": True,
