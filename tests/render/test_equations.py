@@ -11,7 +11,8 @@ from tests.render.conftest import build, copy_minibook
 from tests.render.htmlparse import Element, Page
 
 BEFORE = "$$a = b + c.$$\n\nThe loss is defined in :eqref:`eq_loss`."
-AFTER = "## Shapes\n\n$$\nd = e\n$$\n"
+# a display equation inside a paragraph (pandoc, hence d2lbook, numbers it too)
+AFTER = "## Shapes\n\n$$\nd = e\n$$\n\nSo $$f = g$$ holds.\n"
 
 
 def _numbers(page: Page) -> list[str]:
@@ -34,9 +35,9 @@ def _eqref(page: Page) -> Element:
 @pytest.mark.parametrize(
     ("setting", "numbers", "reference"),
     [
-        (None, ["(1.1.1)", "(1.1.2)", "(1.1.3)"], "Equation (1.1.2)"),
-        ("true", ["(1.1.1)", "(1.1.2)", "(1.1.3)"], "Equation (1.1.2)"),
-        ("false", ["", "(1.1.1)", ""], "Equation (1.1.1)"),
+        (None, ["(1.1.1)", "(1.1.2)", "(1.1.3)", "(1.1.4)"], "Equation (1.1.2)"),
+        ("true", ["(1.1.1)", "(1.1.2)", "(1.1.3)", "(1.1.4)"], "Equation (1.1.2)"),
+        ("false", ["", "(1.1.1)", "", ""], "Equation (1.1.1)"),
     ],
 )
 def test_unlabelled_equations_are_numbered_unless_the_book_says_otherwise(
