@@ -104,7 +104,7 @@ def measure_polybook(
 
     library = book.config.library_dir
     lib = repeat([*cmd, "lib"], root, times, lambda: None)
-    line("lib", lib.last.tail(1))
+    line("lib", (lib.last.stdout.strip().splitlines() or [lib.last.tail(1)])[-1])
     for text in library_parity(original / library, root / library):
         line("  committed library", text)
     figures["lib"] = lib.median

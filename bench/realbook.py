@@ -143,22 +143,30 @@ def d2lbook_copy(source: Path, dest: Path) -> Path:
     copy_book(source, dest)
     config = dest / "config.ini"
     lines = config.read_text("utf-8").splitlines()
-    section, out, added = "", [], False
-    for line in lines:
+    keys = [_section_key(lines, i) for i in range(len(lines))]
+    out = []
+    for line, (section, key) in zip(lines, keys, strict=True):
+        if (section, key) == ("build", "eval_notebook"):
+            line = "eval_notebook = False"
+        elif (section, key) == ("pdf", "style"):
+            line = "style ="
+        out.append(line)
+        if line.strip() == "[build]" and ("build", "eval_notebook") not in keys:
+            out.append("eval_notebook = False")
+    config.write_text("\n".join(out) + "\n", "utf-8")
+    return dest
+
+
+def _section_key(lines: list[str], index: int) -> tuple[str, str]:
+    """(section, key) of the `key = value` line `index` of an ini file ("" if none)."""
+    section = ""
+    for line in lines[: index + 1]:
         header = re.match(r"^\[(.+)\]\s*$", line)
         if header:
             section = header[1].strip()
-        key = line.split("=", 1)[0].strip() if "=" in line and not line[:1].isspace() else ""
-        if section == "build" and key == "eval_notebook":
-            line, added = "eval_notebook = False", True
-        elif section == "pdf" and key == "style":
-            line = "style ="
-        out.append(line)
-        if header and section == "build" and not added:
-            out.append("eval_notebook = False")
-            added = True
-    config.write_text("\n".join(out) + "\n", "utf-8")
-    return dest
+    line = lines[index]
+    key = line.split("=", 1)[0].strip() if "=" in line and not line[:1].isspace() else ""
+    return section, key
 
 
 def d2lbook_html(d2lbook: Path, root: Path) -> Run:
