@@ -21,6 +21,7 @@ from polybook.files import write_atomic
 from polybook.source.book import Book
 from polybook.source.model import CodeCell, Page
 from polybook.split.aliases import AliasTable
+from polybook.split.asttab import resolve_line_by_line
 from polybook.split.model import Notebook
 from polybook.split.notebook import Resolved, build_notebook
 from polybook.split.select import ExistenceRule, page_frameworks
@@ -116,22 +117,24 @@ def split_page(
             continue
         if resolve is not None and not resolve(cell):
             continue
-        # libcst is imported only for pages that need it (0.3 s of start-up).
-        from polybook.split.tabselect import ParserSyntaxError, resolve_many
-
         wanted = [fw for fw in frameworks if cell.belongs_to(fw, default)]
-        try:
-            per_fw = resolve_many(cell.source, wanted)
-        except ParserSyntaxError as exc:
-            diagnostics.append(
-                Diagnostic.make(
-                    Code.TAB_SELECTED_UNRESOLVED,
-                    page.file,
-                    cell.source_line(exc.raw_line - 1),
-                    f"tab.selected not resolved: the cell does not parse ({exc.message})",
+        per_fw = resolve_line_by_line(cell.source, wanted)
+        if per_fw is None:
+            # libcst is imported only for cells that need it (0.15 s of start-up).
+            from polybook.split.tabselect import ParserSyntaxError, resolve_many
+
+            try:
+                per_fw = resolve_many(cell.source, wanted)
+            except ParserSyntaxError as exc:
+                diagnostics.append(
+                    Diagnostic.make(
+                        Code.TAB_SELECTED_UNRESOLVED,
+                        page.file,
+                        cell.source_line(exc.raw_line - 1),
+                        f"tab.selected not resolved: the cell does not parse ({exc.message})",
+                    )
                 )
-            )
-            continue
+                continue
         done.add(cell.line)
         for fw, resolution in per_fw.items():
             lines = tuple(cell.source_line(i) for i in resolution.origin)

@@ -1,0 +1,344 @@
+"""`tab.selected` resolution without libcst, for the cells where that gives the same text.
+
+Most cells that mention `tab.selected` hold plain `if`/`elif`/`else` chains
+whose tests are `tab.selected(...)` calls, with indented bodies. For those,
+libcst's resolution (`split.tabselect`) amounts to line surgery that Python's
+own parser (`ast`) and tokenizer can place: the chosen branch's lines move out
+one level (statement lines and comment lines lose the body's indentation;
+lines that continue a statement inside brackets, after a backslash or inside
+a string stay as written), the other branches and the `if`/`elif`/`else`
+lines go, and a chain that keeps nothing takes with it the blank and comment
+lines just above it (libcst's `leading_lines`; at the top of a cell they are
+the module's header and stay). Each output line is an input line, so the line
+map is exact.
+
+Anything else answers None and the caller takes libcst's path: a test that is
+not static, a chain inside another, a body on the `if` line, a chain that
+leaves its block empty (libcst puts `pass` there), comment lines whose owner
+libcst decides by indentation (above a chain at another indentation, below
+one deeper than it), tabs in indentation, a cell `ast` cannot parse.
+`tests/split/test_asttab.py` compares the two.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from polybook.split.ipython import mask, unmask
+from polybook.split.resolved import Resolution
+
+
+class _Fallback(Exception):
+    """The cell needs libcst."""
+
+
+def _selected(node: ast.expr) -> frozenset[str] | None:
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "tab"
+        and node.func.attr == "selected"
+        and not node.keywords
+    ):
+        return None
+    names: set[str] = set()
+    for arg in node.args:
+        items = arg.elts if isinstance(arg, ast.List | ast.Tuple) else [arg]
+        for item in items:
+            if not (isinstance(item, ast.Constant) and isinstance(item.value, str)):
+                raise _Fallback
+            names.add(item.value)
+    return frozenset(names)
+
+
+def _truth(node: ast.expr, framework: str) -> bool | None:
+    names = _selected(node)
+    if names is not None:
+        return framework in names
+    if isinstance(node, ast.BoolOp):
+        values = [_truth(v, framework) for v in node.values]
+        if any(v is None for v in values):
+            return None
+        return any(values) if isinstance(node.op, ast.Or) else all(values)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        inner = _truth(node.operand, framework)
+        return None if inner is None else not inner
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Branch:
+    test: ast.expr | None  # None: the `else`
+    first: int  # 0-based line after its header
+    last: int  # 0-based last line of its last statement
+    body_indent: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Chain:
+    start: int  # 0-based line of the `if`
+    end: int  # 0-based last line of the chain
+    indent: str
+    branches: tuple[_Branch, ...]
+    above: int  # first of the blank and comment lines just above it that it owns
+    block: int  # which block it is in
+    block_size: int  # statements in that block (0: the module, which may be empty)
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+class _Cell:
+    def __init__(self, source: str) -> None:
+        self.lines = source.split("\n")
+        self.starts, self.verbatim = self._scan(source)
+
+    @staticmethod
+    def _scan(source: str) -> tuple[set[int], set[int]]:
+        """0-based lines that begin a logical line (a statement, a comment line,
+        a blank line), and lines libcst keeps as written: those inside a string
+        and those after a backslash."""
+        starts: set[int] = set()
+        verbatim: set[int] = set()
+        depth, previous, line = 0, tokenize.NEWLINE, -1
+        readline = io.StringIO(source).readline
+        for token in tokenize.generate_tokens(readline):
+            kind = token.type
+            if kind in (tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER):
+                continue
+            first, last = token.start[0] - 1, token.end[0] - 1
+            if first != line:
+                if previous in (tokenize.NEWLINE, tokenize.NL):
+                    if depth == 0:
+                        starts.add(first)
+                else:
+                    verbatim.add(first)  # after a backslash
+            verbatim.update(range(first + 1, last + 1))
+            if kind == tokenize.OP and token.string in "([{":
+                depth += 1
+            elif kind == tokenize.OP and token.string in ")]}":
+                depth -= 1
+            previous, line = kind, last
+        return starts, verbatim
+
+    def blank(self, index: int) -> bool:
+        return not self.lines[index].strip()
+
+    def comment(self, index: int) -> bool:
+        return self.lines[index].lstrip().startswith("#")
+
+    def gap(self, index: int) -> bool:
+        """A blank or comment line between statements (not inside a string)."""
+        return index in self.starts and (self.blank(index) or self.comment(index))
+
+
+def _chain(node: ast.If, cell: _Cell, block: list[ast.stmt], module: bool, first: bool) -> _Chain:
+    start = node.lineno - 1
+    indent = _indent(cell.lines[start])
+    branches: list[_Branch] = []
+    current: ast.If | None = node
+    header = start
+    while current is not None:
+        body = current.body
+        if body[0].lineno - 1 == header:
+            raise _Fallback  # `if x: y` on one line
+        last = _last_line(body)
+        branches.append(
+            _Branch(current.test, header + 1, last, _indent(cell.lines[body[0].lineno - 1]))
+        )
+        orelse = current.orelse
+        current = None
+        if not orelse:
+            break
+        header = _header(cell, last + 1, orelse[0].lineno - 1, indent)
+        keyword = cell.lines[header].strip()
+        if keyword.startswith("elif") and len(orelse) == 1 and isinstance(orelse[0], ast.If):
+            current = orelse[0]
+            if orelse[0].lineno - 1 != header:
+                raise _Fallback
+            continue
+        if not keyword.startswith("else") or orelse[0].lineno - 1 == header:
+            raise _Fallback
+        last = _last_line(orelse)
+        branches.append(_Branch(None, header + 1, last, _indent(cell.lines[orelse[0].lineno - 1])))
+    end = branches[-1].last
+    # libcst gives a comment or an indented blank line deeper than a block's
+    # statements to that block (its footer), others to the next statement
+    above = start
+    while above > 0 and cell.gap(above - 1):
+        above -= 1
+        spaces = len(_indent(cell.lines[above]))
+        if spaces > len(indent) or (cell.comment(above) and spaces != len(indent)):
+            raise _Fallback
+    if module and first:
+        above = start  # the module's header: kept
+    after = end + 1
+    while after < len(cell.lines) and cell.gap(after):
+        if len(_indent(cell.lines[after])) > len(indent):
+            raise _Fallback  # perhaps the footer of the last branch
+        after += 1
+    size = 0 if module else len(block)
+    return _Chain(start, end, indent, tuple(branches), above, id(block), size)
+
+
+def _last_line(body: list[ast.stmt]) -> int:
+    end = body[-1].end_lineno
+    if end is None:
+        raise _Fallback
+    return end - 1
+
+
+def _header(cell: _Cell, first: int, last: int, indent: str) -> int:
+    """The `elif`/`else` line between two branches."""
+    found = [
+        i
+        for i in range(first, last + 1)
+        if i in cell.starts and not cell.gap(i) and _indent(cell.lines[i]) == indent
+    ]
+    if len(found) != 1:
+        raise _Fallback
+    return found[0]
+
+
+def _chains(tree: ast.Module, cell: _Cell) -> list[_Chain]:
+    found: list[_Chain] = []
+
+    def visit(block: list[ast.stmt], inside_chain: bool, module: bool) -> None:
+        for index, stmt in enumerate(block):
+            mentions = isinstance(stmt, ast.If) and any(_mentions(test) for test in _tests(stmt))
+            if mentions:
+                assert isinstance(stmt, ast.If)
+                if inside_chain:
+                    raise _Fallback  # a chain inside a chain
+                found.append(_chain(stmt, cell, block, module, index == 0))
+                for body in _branch_bodies(stmt):
+                    visit(body, True, False)
+                continue
+            for child in _blocks(stmt):
+                visit(child, inside_chain, False)
+
+    visit(tree.body, False, True)
+    calls = sum(1 for n in ast.walk(tree) if isinstance(n, ast.expr) and _selected_or_none(n))
+    in_tests = sum(
+        1
+        for chain in found
+        for branch in chain.branches
+        if branch.test is not None
+        for n in ast.walk(branch.test)
+        if isinstance(n, ast.expr) and _selected_or_none(n)
+    )
+    if calls != in_tests:
+        raise _Fallback  # `tab.selected` outside the tests of `if` chains
+    return found
+
+
+def _tests(node: ast.If) -> list[ast.expr]:
+    tests = [node.test]
+    while len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If):
+        node = node.orelse[0]
+        tests.append(node.test)
+    return tests
+
+
+def _branch_bodies(node: ast.If) -> list[list[ast.stmt]]:
+    bodies = [node.body]
+    while len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If):
+        node = node.orelse[0]
+        bodies.append(node.body)
+    if node.orelse:
+        bodies.append(node.orelse)
+    return bodies
+
+
+def _mentions(node: ast.expr) -> bool:
+    return any(_selected_or_none(n) for n in ast.walk(node) if isinstance(n, ast.expr))
+
+
+def _selected_or_none(node: ast.expr) -> bool:
+    return _selected(node) is not None
+
+
+def _blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
+    out = []
+    for name in ("body", "orelse", "finalbody"):
+        value = getattr(stmt, name, None)
+        if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+            out.append(value)
+    for handler in getattr(stmt, "handlers", ()):
+        out.append(handler.body)
+    for case in getattr(stmt, "cases", ()):
+        out.append(case.body)
+    return out
+
+
+def _choose(chain: _Chain, framework: str) -> _Branch | None:
+    for branch in chain.branches:
+        if branch.test is None:
+            return branch
+        value = _truth(branch.test, framework)
+        if value is None:
+            raise _Fallback  # a test that is not static
+        if value:
+            return branch
+    return None
+
+
+def _resolve(cell: _Cell, chains: list[_Chain], framework: str) -> Resolution:
+    kept: list[int] = []
+    texts: list[str] = []
+    chosen = [_choose(chain, framework) for chain in chains]
+    emptied: dict[int, int] = {}
+    for chain, branch in zip(chains, chosen, strict=True):
+        if branch is None:
+            emptied[chain.block] = emptied.get(chain.block, 0) + 1
+            if emptied[chain.block] == chain.block_size:
+                raise _Fallback  # libcst fills the emptied block with `pass`
+    at = 0
+    for chain, branch in zip(chains, chosen, strict=True):
+        stop = chain.above if branch is None else chain.start
+        for i in range(at, stop):
+            kept.append(i)
+            texts.append(cell.lines[i])
+        if branch is not None:
+            for i in range(branch.first, branch.last + 1):
+                line = cell.lines[i]
+                if i not in cell.verbatim and line.startswith(branch.body_indent):
+                    line = chain.indent + line[len(branch.body_indent) :]
+                kept.append(i)
+                texts.append(line)
+        at = chain.end + 1
+    for i in range(at, len(cell.lines)):
+        kept.append(i)
+        texts.append(cell.lines[i])
+    text = "\n".join(texts)
+    if not text.strip():
+        return Resolution("", (0,))
+    return Resolution(text, tuple(kept))
+
+
+def resolve_line_by_line(source: str, frameworks: Sequence[str]) -> dict[str, Resolution] | None:
+    """`source` resolved for each framework, each output line an input line; None
+    when the cell needs libcst (see the module's docstring)."""
+    masked, originals = mask(source)
+    if any("\t" in _indent(line) for line in masked.split("\n")):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(masked)
+        cell = _Cell(masked)
+        chains = _chains(tree, cell)
+        out: dict[str, Resolution] = {}
+        for framework in frameworks:
+            resolution = _resolve(cell, chains, framework)
+            out[framework] = Resolution(unmask(resolution.text, originals), resolution.origin)
+    except (SyntaxError, ValueError, tokenize.TokenError, _Fallback):
+        return None
+    return out
