@@ -32,13 +32,15 @@ FAST = [
     "else:\n    x = 3\n",
     "%matplotlib inline\nif tab.selected('pytorch'):\n    !pip list\n    x = 1\n",
     "if tab.selected('tensorflow'):\n    x = 1",
+    # a block left empty gets `pass`, from the first `if`
+    "def f():\n    # doc\n    if tab.selected('jax'):\n        return 1\n\n"
+    "    if tab.selected('mxnet'):\n        return 2\nf()\n",
 ]
 LIBCST = [
     "if tab.selected('pytorch'): x = 1\n",  # a body on the `if` line
     "y = 1 if tab.selected('jax') else 2\n",  # not an `if` statement
     "if flag:\n    x = 1\nelif tab.selected('jax'):\n    x = 2\n",  # a test that is not static
     "if tab.selected('jax'):\n    if tab.selected('jax'):\n        x = 1\n",  # nested chains
-    "def f():\n    if tab.selected('jax'):\n        return 1\n",  # emptied block: `pass`
     "if tab.selected('jax'):\n    x = 1\n    # the block's footer\ny = 2\n",
     "def f():\n    return 1\n    # f's footer?\nif tab.selected('jax'):\n    x = 1\n",
     "if tab.selected('jax'):\n\tx = 1\n",  # a tab

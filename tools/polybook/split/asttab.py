@@ -9,12 +9,12 @@ lines that continue a statement inside brackets, after a backslash or inside
 a string stay as written), the other branches and the `if`/`elif`/`else`
 lines go, and a chain that keeps nothing takes with it the blank and comment
 lines just above it (libcst's `leading_lines`; at the top of a cell they are
-the module's header and stay). Each output line is an input line, so the line
-map is exact.
+the module's header and stay); a block left empty gets a `pass` line, which
+stands for the first `if` that emptied it. Each output line is an input line,
+so the line map is exact.
 
 Anything else answers None and the caller takes libcst's path: a test that is
-not static, a chain inside another, a body on the `if` line, a chain that
-leaves its block empty (libcst puts `pass` there), comment lines whose owner
+not static, a chain inside another, a body on the `if` line, comment lines whose owner
 libcst decides by indentation (above a chain at another indentation, below
 one deeper than it), tabs in indentation, a cell `ast` cannot parse.
 `tests/split/test_asttab.py` compares the two.
@@ -294,18 +294,22 @@ def _resolve(cell: _Cell, chains: list[_Chain], framework: str) -> Resolution:
     kept: list[int] = []
     texts: list[str] = []
     chosen = [_choose(chain, framework) for chain in chains]
-    emptied: dict[int, int] = {}
+    gone: dict[int, int] = {}
     for chain, branch in zip(chains, chosen, strict=True):
         if branch is None:
-            emptied[chain.block] = emptied.get(chain.block, 0) + 1
-            if emptied[chain.block] == chain.block_size:
-                raise _Fallback  # libcst fills the emptied block with `pass`
+            gone[chain.block] = gone.get(chain.block, 0) + 1
+    # a block left without statements gets libcst's `pass`, from its first `if`
+    emptied = {c.block for c in chains if c.block_size and gone.get(c.block) == c.block_size}
     at = 0
     for chain, branch in zip(chains, chosen, strict=True):
         stop = chain.above if branch is None else chain.start
         for i in range(at, stop):
             kept.append(i)
             texts.append(cell.lines[i])
+        if chain.block in emptied:
+            emptied.discard(chain.block)
+            kept.append(chain.start)
+            texts.append(chain.indent + "pass")
         if branch is not None:
             for i in range(branch.first, branch.last + 1):
                 line = cell.lines[i]
