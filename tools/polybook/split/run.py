@@ -210,7 +210,7 @@ def _fingerprint(book: Book, data: bytes, rule: ExistenceRule, aliases: bool = T
 
 @dataclass(frozen=True, slots=True)
 class _Job:
-    """One page to split (sent to a worker process)."""
+    """One page to split (sent to a worker process, which writes its notebooks)."""
 
     book: Book
     lang: str
@@ -218,14 +218,16 @@ class _Job:
     ordered: tuple[str, ...]
     rule: ExistenceRule
     rewrite: bool
+    out: Path
+    selected: frozenset[str]  # the frameworks whose notebooks are written
 
 
 @dataclass(frozen=True, slots=True)
 class _Done:
-    """A split page: its notebooks' JSON text by framework, and its diagnostics."""
+    """A split page: the frameworks it has a notebook for, and its diagnostics."""
 
     rel: str
-    texts: dict[str, str]
+    frameworks: tuple[str, ...]
     diagnostics: tuple[Diagnostic, ...]
 
 
@@ -234,8 +236,10 @@ def _work(job: _Job) -> _Done:
     page = book.read(job.lang, job.rel)
     specs = {fw: kernelspec(book, fw) for fw in job.ordered}
     split = split_page(page, job.ordered, job.rule, book_aliases(book, job.rewrite), specs)
-    texts = {fw: nb.to_json() for fw, nb in split.notebooks.items()}
-    return _Done(job.rel, texts, (*page.structure, *split.diagnostics))
+    for fw, notebook in split.notebooks.items():
+        if fw in job.selected:
+            write_atomic(notebook_path(job.out, fw, job.rel), notebook.to_json())
+    return _Done(job.rel, tuple(split.notebooks), (*page.structure, *split.diagnostics))
 
 
 def _remove(out: Path, outputs: list[str]) -> list[Path]:
@@ -282,7 +286,7 @@ def split_book(
             result.unchanged += 1
             result.diagnostics.extend(Diagnostic.from_json(d) for d in old.diagnostics)
             continue
-        todo.append(_Job(book, lang, rel, ordered, rule, rewrite_aliases))
+        todo.append(_Job(book, lang, rel, ordered, rule, rewrite_aliases, out, frozenset(selected)))
     result.pages = len(fingerprints)
 
     workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
@@ -293,14 +297,13 @@ def split_book(
         done = [_work(item) for item in todo]
 
     for item in done:
-        rel, texts, diagnostics = item.rel, item.texts, item.diagnostics
+        rel, diagnostics = item.rel, item.diagnostics
         previous = manifest.get(rel)
         written: dict[str, str] = {}
-        for fw, text in texts.items():
+        for fw in item.frameworks:
             path = notebook_path(out, fw, rel)
             key = path.relative_to(out).as_posix()
-            if fw in selected:
-                write_atomic(path, text)
+            if fw in selected:  # written by `_work`
                 result.written.append(path)
                 written[key] = fingerprints[rel]
             else:  # left as it was: current only if it already was
