@@ -35,14 +35,21 @@ FAST = [
     # a block left empty gets `pass`, from the first `if`
     "def f():\n    # doc\n    if tab.selected('jax'):\n        return 1\n\n"
     "    if tab.selected('mxnet'):\n        return 2\nf()\n",
+    # chains inside chains, resolved inside out
+    "if tab.selected('jax', 'mxnet'):\n    if tab.selected('jax'):\n        x = 1\n    y = 2\n",
+    "class A:\n    if tab.selected('mxnet', 'jax'):\n        def f(self):\n"
+    "            if tab.selected('jax'):\n                return 1\n            return 2\n",
+    # footers: lines as deep as a block after its last statement belong to it
+    "if tab.selected('jax'):\n    x = 1\n    # the block's footer\ny = 2\n",
+    "if tab.selected('jax'):\n    x = 1\n\n    \n  # shallow\ny = 2\n",
+    "def f():\n    return 1\n    # f's footer\n# the chain's\nif tab.selected('jax'):\n    x = 1\n",
+    "def f():\n    return 1\n \nif tab.selected('jax'):\n    x = 1\n",
 ]
 LIBCST = [
     "if tab.selected('pytorch'): x = 1\n",  # a body on the `if` line
     "y = 1 if tab.selected('jax') else 2\n",  # not an `if` statement
     "if flag:\n    x = 1\nelif tab.selected('jax'):\n    x = 2\n",  # a test that is not static
-    "if tab.selected('jax'):\n    if tab.selected('jax'):\n        x = 1\n",  # nested chains
-    "if tab.selected('jax'):\n    x = 1\n    # the block's footer\ny = 2\n",
-    "def f():\n    return 1\n    # f's footer?\nif tab.selected('jax'):\n    x = 1\n",
+    "if tab.selected('jax'):\n    x = 1\n  # shallow\n    # deep\ny = 2\n",  # whose?
     "if tab.selected('jax'):\n\tx = 1\n",  # a tab
     "if tab.selected('jax':\n    x = 1\n",  # does not parse
     "if tab.selected(name):\n    x = 1\n",

@@ -23,13 +23,13 @@ one deeper than it), tabs in indentation, a cell `ast` cannot parse.
 from __future__ import annotations
 
 import ast
-import io
 import tokenize
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from polybook.split.ipython import mask, unmask
+from polybook.split.pylines import Lines, indent
 from polybook.split.resolved import Resolution
 
 
@@ -89,59 +89,14 @@ class _Chain:
     above: int  # first of the blank and comment lines just above it that it owns
     block: int  # which block it is in
     block_size: int  # statements in that block (0: the module, which may be empty)
+    parent: int | None  # the chain whose branch holds it
 
 
-def _indent(line: str) -> str:
-    return line[: len(line) - len(line.lstrip(" \t"))]
-
-
-class _Cell:
-    def __init__(self, source: str) -> None:
-        self.lines = source.split("\n")
-        self.starts, self.verbatim = self._scan(source)
-
-    @staticmethod
-    def _scan(source: str) -> tuple[set[int], set[int]]:
-        """0-based lines that begin a logical line (a statement, a comment line,
-        a blank line), and lines libcst keeps as written: those inside a string
-        and those after a backslash."""
-        starts: set[int] = set()
-        verbatim: set[int] = set()
-        depth, previous, line = 0, tokenize.NEWLINE, -1
-        readline = io.StringIO(source).readline
-        for token in tokenize.generate_tokens(readline):
-            kind = token.type
-            if kind in (tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER):
-                continue
-            first, last = token.start[0] - 1, token.end[0] - 1
-            if first != line:
-                if previous in (tokenize.NEWLINE, tokenize.NL):
-                    if depth == 0:
-                        starts.add(first)
-                else:
-                    verbatim.add(first)  # after a backslash
-            verbatim.update(range(first + 1, last + 1))
-            if kind == tokenize.OP and token.string in "([{":
-                depth += 1
-            elif kind == tokenize.OP and token.string in ")]}":
-                depth -= 1
-            previous, line = kind, last
-        return starts, verbatim
-
-    def blank(self, index: int) -> bool:
-        return not self.lines[index].strip()
-
-    def comment(self, index: int) -> bool:
-        return self.lines[index].lstrip().startswith("#")
-
-    def gap(self, index: int) -> bool:
-        """A blank or comment line between statements (not inside a string)."""
-        return index in self.starts and (self.blank(index) or self.comment(index))
-
-
-def _chain(node: ast.If, cell: _Cell, block: list[ast.stmt], module: bool, first: bool) -> _Chain:
+def _chain(
+    node: ast.If, cell: Lines, block: list[ast.stmt], index: int, module: bool, parent: int | None
+) -> _Chain:
     start = node.lineno - 1
-    indent = _indent(cell.lines[start])
+    own = indent(cell.lines[start])
     branches: list[_Branch] = []
     current: ast.If | None = node
     header = start
@@ -151,13 +106,13 @@ def _chain(node: ast.If, cell: _Cell, block: list[ast.stmt], module: bool, first
             raise _Fallback  # `if x: y` on one line
         last = _last_line(body)
         branches.append(
-            _Branch(current.test, header + 1, last, _indent(cell.lines[body[0].lineno - 1]))
+            _Branch(current.test, header + 1, last, indent(cell.lines[body[0].lineno - 1]))
         )
         orelse = current.orelse
         current = None
         if not orelse:
             break
-        header = _header(cell, last + 1, orelse[0].lineno - 1, indent)
+        header = _header(cell, last + 1, orelse[0].lineno - 1, own)
         keyword = cell.lines[header].strip()
         if keyword.startswith("elif") and len(orelse) == 1 and isinstance(orelse[0], ast.If):
             current = orelse[0]
@@ -167,25 +122,43 @@ def _chain(node: ast.If, cell: _Cell, block: list[ast.stmt], module: bool, first
         if not keyword.startswith("else") or orelse[0].lineno - 1 == header:
             raise _Fallback
         last = _last_line(orelse)
-        branches.append(_Branch(None, header + 1, last, _indent(cell.lines[orelse[0].lineno - 1])))
+        branches.append(_Branch(None, header + 1, last, indent(cell.lines[orelse[0].lineno - 1])))
     end = branches[-1].last
-    # libcst gives a comment or an indented blank line deeper than a block's
-    # statements to that block (its footer), others to the next statement
+    # below: the footer of the last branch's block goes with the chain
+    after = end
+    while after + 1 < len(cell) and cell.gap(after + 1):
+        after += 1
+    end = _footer(cell, end + 1, after, len(branches[-1].body_indent)) or end
+    # above: the blank and comment lines after the previous statement (and its
+    # footer) are the chain's; at the top of the module they are its header
     above = start
     while above > 0 and cell.gap(above - 1):
         above -= 1
-        spaces = len(_indent(cell.lines[above]))
-        if spaces > len(indent) or (cell.comment(above) and spaces != len(indent)):
-            raise _Fallback
-    if module and first:
-        above = start  # the module's header: kept
-    after = end + 1
-    while after < len(cell.lines) and cell.gap(after):
-        if len(_indent(cell.lines[after])) > len(indent):
-            raise _Fallback  # perhaps the footer of the last branch
-        after += 1
+    if module and index == 0:
+        above = start
+    elif index > 0 and above < start:
+        deep = _inner_indent(block[index - 1], cell)
+        if deep is not None:
+            above = (_footer(cell, above, start - 1, deep) or above - 1) + 1
     size = 0 if module else len(block)
-    return _Chain(start, end, indent, tuple(branches), above, id(block), size)
+    return _Chain(start, end, own, tuple(branches), above, id(block), size, parent)
+
+
+def _footer(cell: Lines, first: int, last: int, depth: int) -> int | None:
+    try:
+        return cell.footer(first, last, depth)
+    except ValueError:
+        raise _Fallback from None
+
+
+def _inner_indent(stmt: ast.stmt, cell: Lines) -> int | None:
+    """How deep the last block of a compound statement is indented (None: a
+    simple statement, which has no footer)."""
+    blocks = _blocks(stmt)
+    if not blocks:
+        return None
+    last = max(blocks, key=lambda body: body[-1].end_lineno or 0)
+    return len(indent(cell.lines[last[0].lineno - 1]))
 
 
 def _last_line(body: list[ast.stmt]) -> int:
@@ -195,36 +168,33 @@ def _last_line(body: list[ast.stmt]) -> int:
     return end - 1
 
 
-def _header(cell: _Cell, first: int, last: int, indent: str) -> int:
+def _header(cell: Lines, first: int, last: int, own: str) -> int:
     """The `elif`/`else` line between two branches."""
     found = [
         i
         for i in range(first, last + 1)
-        if i in cell.starts and not cell.gap(i) and _indent(cell.lines[i]) == indent
+        if i in cell.starts and not cell.gap(i) and indent(cell.lines[i]) == own
     ]
     if len(found) != 1:
         raise _Fallback
     return found[0]
 
 
-def _chains(tree: ast.Module, cell: _Cell) -> list[_Chain]:
+def _chains(tree: ast.Module, cell: Lines) -> list[_Chain]:
     found: list[_Chain] = []
 
-    def visit(block: list[ast.stmt], inside_chain: bool, module: bool) -> None:
+    def visit(block: list[ast.stmt], parent: int | None, module: bool) -> None:
         for index, stmt in enumerate(block):
-            mentions = isinstance(stmt, ast.If) and any(_mentions(test) for test in _tests(stmt))
-            if mentions:
-                assert isinstance(stmt, ast.If)
-                if inside_chain:
-                    raise _Fallback  # a chain inside a chain
-                found.append(_chain(stmt, cell, block, module, index == 0))
+            if isinstance(stmt, ast.If) and any(_mentions(test) for test in _tests(stmt)):
+                found.append(_chain(stmt, cell, block, index, module, parent))
+                here = len(found) - 1
                 for body in _branch_bodies(stmt):
-                    visit(body, True, False)
+                    visit(body, here, False)
                 continue
             for child in _blocks(stmt):
-                visit(child, inside_chain, False)
+                visit(child, parent, False)
 
-    visit(tree.body, False, True)
+    visit(tree.body, None, True)
     calls = sum(1 for n in ast.walk(tree) if isinstance(n, ast.expr) and _selected_or_none(n))
     in_tests = sum(
         1
@@ -290,9 +260,7 @@ def _choose(chain: _Chain, framework: str) -> _Branch | None:
     return None
 
 
-def _resolve(cell: _Cell, chains: list[_Chain], framework: str) -> Resolution:
-    kept: list[int] = []
-    texts: list[str] = []
+def _resolve(cell: Lines, chains: list[_Chain], framework: str) -> Resolution:
     chosen = [_choose(chain, framework) for chain in chains]
     gone: dict[int, int] = {}
     for chain, branch in zip(chains, chosen, strict=True):
@@ -300,44 +268,50 @@ def _resolve(cell: _Cell, chains: list[_Chain], framework: str) -> Resolution:
             gone[chain.block] = gone.get(chain.block, 0) + 1
     # a block left without statements gets libcst's `pass`, from its first `if`
     emptied = {c.block for c in chains if c.block_size and gone.get(c.block) == c.block_size}
-    at = 0
-    for chain, branch in zip(chains, chosen, strict=True):
-        stop = chain.above if branch is None else chain.start
-        for i in range(at, stop):
-            kept.append(i)
-            texts.append(cell.lines[i])
-        if chain.block in emptied:
-            emptied.discard(chain.block)
-            kept.append(chain.start)
-            texts.append(chain.indent + "pass")
-        if branch is not None:
-            for i in range(branch.first, branch.last + 1):
-                line = cell.lines[i]
-                if i not in cell.verbatim and line.startswith(branch.body_indent):
-                    line = chain.indent + line[len(branch.body_indent) :]
-                kept.append(i)
-                texts.append(line)
-        at = chain.end + 1
-    for i in range(at, len(cell.lines)):
-        kept.append(i)
-        texts.append(cell.lines[i])
-    text = "\n".join(texts)
+
+    def region(first: int, stop: int, parent: int | None) -> list[tuple[int, str]]:
+        """Lines first..stop-1 with the chains directly inside resolved."""
+        out: list[tuple[int, str]] = []
+        at = first
+        for index, chain in enumerate(chains):
+            if chain.parent != parent or not first <= chain.start < stop:
+                continue
+            branch = chosen[index]
+            out += [
+                (i, cell.lines[i])
+                for i in range(at, chain.above if branch is None else chain.start)
+            ]
+            if chain.block in emptied:
+                emptied.discard(chain.block)
+                out.append((chain.start, chain.indent + "pass"))
+            if branch is not None:
+                body = branch.body_indent
+                for i, line in region(branch.first, branch.last + 1, index):
+                    if i not in cell.verbatim and line.startswith(body):
+                        line = chain.indent + line[len(body) :]
+                    out.append((i, line))
+            at = chain.end + 1
+        out += [(i, cell.lines[i]) for i in range(at, stop)]
+        return out
+
+    lines = region(0, len(cell), None)
+    text = "\n".join(line for _, line in lines)
     if not text.strip():
         return Resolution("", (0,))
-    return Resolution(text, tuple(kept))
+    return Resolution(text, tuple(i for i, _ in lines))
 
 
 def resolve_line_by_line(source: str, frameworks: Sequence[str]) -> dict[str, Resolution] | None:
     """`source` resolved for each framework, each output line an input line; None
     when the cell needs libcst (see the module's docstring)."""
     masked, originals = mask(source)
-    if any("\t" in _indent(line) for line in masked.split("\n")):
+    if any("\t" in indent(line) for line in masked.split("\n")):
         return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(masked)
-        cell = _Cell(masked)
+        cell = Lines(masked)
         chains = _chains(tree, cell)
         out: dict[str, Resolution] = {}
         for framework in frameworks:
