@@ -150,6 +150,11 @@ def measure_d2lbook(d2lbook: Path, original: Path, work: Path, times: int) -> di
         line("d2lbook build html", f"failed ({cold.returncode}):\n{cold.tail(10)}")
         return {}
     line("d2lbook build html, cold", f"{cold.seconds:6.2f} s")
+    built = site_facts(root / "_build" / "html")
+    line(
+        "  its site",
+        f"{built.pages} pages, {built.equations} display equations, {built.numbered} numbered",
+    )
     again = Timing(tuple(d2lbook_html(d2lbook, root) for _ in range(times)))
     line("  rebuild, nothing changed", again.show())
     return {"html": cold.seconds, "rebuild": again.median}
