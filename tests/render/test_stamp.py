@@ -4,6 +4,7 @@ input of the site makes the next build a real one."""
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -53,6 +54,9 @@ EDITS: dict[str, Callable[[Book], None]] = {
     "page of the site deleted": lambda book: (
         book.root / "_build" / "html" / "en" / "pytorch" / "chap" / "second.html"
     ).unlink(),
+    "static files of the site deleted": lambda book: shutil.rmtree(
+        book.root / "_build" / "html" / "en" / "pytorch" / "_static"
+    ),
 }
 
 
@@ -99,6 +103,7 @@ def test_every_input_of_the_site_makes_the_next_build_real(tmp_path: Path) -> No
         "configuration": (False, True),
         "executed notebook": (False, True),
         "page of the site deleted": (False, True),
+        "static files of the site deleted": (False, True),
     }
     last = run()
     assert Code.RENDER_MISSING_IMAGE.id not in {d.code for d in last.diagnostics}

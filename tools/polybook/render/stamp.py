@@ -9,7 +9,7 @@ the toolchain (polybook's own files and the versions of the Sphinx packages).
 The digest covers each file's path, size and modification time (an absent
 file counts too). The stamp is written after a complete build and removed
 before any other; a site is reused only when its digest is unchanged and
-every page it wrote is still there.
+every page it wrote (and its static files and search index) is still there.
 """
 
 from __future__ import annotations
@@ -132,6 +132,8 @@ class Stamp:
         """Whether the site in `out` is what a build from the present inputs gives."""
         return (
             self.digest == digest
+            and (out / "_static").is_dir()
+            and (out / "searchindex.js").is_file()
             and all((out / f"{page}.html").is_file() for page in self.pages)
             and self.images == images_digest(book, self.lookups)
         )
