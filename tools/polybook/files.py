@@ -10,14 +10,20 @@ from pathlib import Path
 
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write `data` (str as UTF-8) so that readers see the old or the new file,
-    never a part; parent folders are created."""
+    never a part; parent folders are created (when missing: a split writes
+    hundreds of files into a few folders)."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
     try:
-        with open(tmp, "wb") as handle:
+        handle = open(tmp, "wb")  # noqa: SIM115 (closed below)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(tmp, "wb")  # noqa: SIM115
+    try:
+        with handle:
             handle.write(raw)
         os.replace(tmp, path)
-    finally:
+    except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+        raise

@@ -9,7 +9,7 @@ from polybook.check.code import check_cell
 from polybook.diagnostics import Code, Diagnostic, sort_key
 from polybook.pages import map_pages
 from polybook.source.book import Book, toc_diagnostics
-from polybook.source.model import Label, LabelKind, Page
+from polybook.source.model import Label, LabelKind, Page, Role, TextBlock, TocBlock
 from polybook.split.model import Cell
 from polybook.split.run import split_page
 
@@ -17,28 +17,50 @@ _REF_ROLES = ("numref", "ref", "eqref")
 _CITE_ROLES = ("cite", "citet", "citep")
 
 
-def _labels(pages: list[Page]) -> tuple[dict[str, tuple[Page, Label]], list[Diagnostic]]:
-    defined: dict[str, tuple[Page, Label]] = {}
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What the book-level checks need of a page: small enough to come back from
+    a worker process cheaply (the parsed page is ten times larger)."""
+
+    path: str
+    file: str
+    labels: tuple[Label, ...]
+    roles: tuple[Role, ...]
+    tocs: Page  # the page with only its toc blocks and the prose naming a bibliography
+
+    @classmethod
+    def of(cls, page: Page) -> _Facts:
+        kept = tuple(
+            b
+            for b in page.blocks
+            if isinstance(b, TocBlock) or (isinstance(b, TextBlock) and ":bibliography:" in b.text)
+        )
+        tocs = Page(page.lang, page.path, page.file, blocks=kept)
+        return cls(page.path, page.file, page.labels, page.roles, tocs)
+
+
+def _labels(pages: list[_Facts]) -> tuple[dict[str, tuple[str, Label]], list[Diagnostic]]:
+    defined: dict[str, tuple[str, Label]] = {}
     out: list[Diagnostic] = []
     for page in pages:
         for label in page.labels:
             first = defined.get(label.name)
             if first is None:
-                defined[label.name] = (page, label)
+                defined[label.name] = (page.file, label)
                 continue
             out.append(
                 Diagnostic.make(
                     Code.DUPLICATE_LABEL,
                     page.file,
                     label.line,
-                    f"label {label.name!r} is already defined at {first[0].file}:{first[1].line}",
+                    f"label {label.name!r} is already defined at {first[0]}:{first[1].line}",
                     target=label.name,
                 )
             )
     return defined, out
 
 
-def _kind_mismatch(role: str, found: tuple[Page, Label] | None) -> str | None:
+def _kind_mismatch(role: str, found: tuple[str, Label] | None) -> str | None:
     """What a reference wrongly points to: an equation for :numref:/:ref:, anything
     else for :eqref: (None when the kinds fit or the label is unknown)."""
     if found is None:
@@ -46,14 +68,14 @@ def _kind_mismatch(role: str, found: tuple[Page, Label] | None) -> str | None:
     label = found[1]
     is_equation = label.kind is LabelKind.EQUATION
     if role == "eqref" and not is_equation:
-        return f"the {label.kind.value} label defined at {found[0].file}:{label.line}"
+        return f"the {label.kind.value} label defined at {found[0]}:{label.line}"
     if role != "eqref" and is_equation:
-        return f"the equation label defined at {found[0].file}:{label.line}"
+        return f"the equation label defined at {found[0]}:{label.line}"
     return None
 
 
 def _references(
-    pages: list[Page], labels: dict[str, tuple[Page, Label]], keys: dict[str, int] | None
+    pages: list[_Facts], labels: dict[str, tuple[str, Label]], keys: dict[str, int] | None
 ) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for page in pages:
@@ -160,12 +182,12 @@ class _Job:
     rel: str
 
 
-def _check_page(job: _Job) -> tuple[Page, list[Diagnostic]]:
+def _check_page(job: _Job) -> tuple[_Facts, list[Diagnostic]]:
     """One page parsed, split (code only) and checked: its own diagnostics."""
     book, lang = job.book, job.lang
     page = book.read(lang, job.rel)
     if book.is_plain(lang, job.rel):  # a non-notebook page: its code is shown, never run
-        return page, [*page.diagnostics, *_images(book, lang, page)]
+        return _Facts.of(page), [*page.diagnostics, *_images(book, lang, page)]
     split = split_page(page, book.config.frameworks_for(lang), markdown=False)
     found = [*page.diagnostics, *split.diagnostics, *_images(book, lang, page)]
     versions: dict[int, dict[str, Cell]] = {}
@@ -175,7 +197,7 @@ def _check_page(job: _Job) -> tuple[Page, list[Diagnostic]]:
     for block in page.code_cells:
         if block.language == "python":
             found.extend(check_cell(page, block, versions.get(block.line, {})))
-    return page, found
+    return _Facts.of(page), found
 
 
 def check_book(book: Book, lang: str, jobs: int | None = None) -> list[Diagnostic]:
@@ -189,15 +211,18 @@ def check_book(book: Book, lang: str, jobs: int | None = None) -> list[Diagnosti
     # A translation takes the pages it lacks from the source language: they
     # are toc targets and define labels (they are checked with their own language).
     source = book.config.source_language
-    fallback: dict[str, Page] = {}
+    fallback: dict[str, _Facts] = {}
     if lang != source:
         fallback = {
-            rel: book.read(source, rel) for rel in book.page_files(source) if rel not in by_path
+            rel: _Facts.of(book.read(source, rel))
+            for rel in book.page_files(source)
+            if rel not in by_path
         }
-    diagnostics.extend(toc_diagnostics(by_path, existing=set(by_path) | set(fallback)))
+    tocs = {path: page.tocs for path, page in by_path.items()}
+    diagnostics.extend(toc_diagnostics(tocs, existing=set(by_path) | set(fallback)))
     labels, label_diagnostics = _labels([*pages, *fallback.values()])
     diagnostics.extend(label_diagnostics)
-    keys, bib_diagnostics = _bibliography(book, [*pages, *fallback.values()])
+    keys, bib_diagnostics = _bibliography(book, [f.tocs for f in [*pages, *fallback.values()]])
     diagnostics.extend(bib_diagnostics)
     diagnostics.extend(_references(pages, labels, keys))
     diagnostics.extend(_translation_status(book, lang, set(by_path)))

@@ -104,6 +104,14 @@ class HtmlConfig(_Strict):
     strict: bool = False
 
 
+class RenderConfig(_Strict):
+    """`[render]`: how the site shows the book."""
+
+    # Every display equation gets a number, labelled or not (what d2lbook
+    # books rely on); False numbers only the equations that have a label.
+    number_all_equations: bool = True
+
+
 class BookConfig(_Strict):
     title: str
     release: str = "0.0.0"
@@ -137,6 +145,7 @@ class BookConfig(_Strict):
     resources: tuple[str, ...] = ()
     html: HtmlConfig = HtmlConfig()
     execute: ExecuteConfig = ExecuteConfig()
+    render: RenderConfig = RenderConfig()
     # True for a book opened through a legacy config.ini: pages live directly
     # under the book root, in one language.
     legacy_layout: bool = False

@@ -29,6 +29,7 @@ from polybook.render.project import (
     write_positions,
     write_support,
 )
+from polybook.render.stamp import STAMP, Lookup, Stamp, images_digest, site_digest
 from polybook.render.warnings import Locator, WarningCache, parse, to_diagnostics
 from polybook.source.book import Book
 from polybook.source.model import Page
@@ -44,6 +45,7 @@ class RenderResult:
     site: str
     out: Path
     pages: int = 0
+    reused: bool = False  # nothing changed since the last build: neither generated nor run
     rewritten: list[str] = field(default_factory=list)  # generated pages whose text changed
     read: int = 0  # pages Sphinx re-read
     written: int = 0  # pages Sphinx re-wrote
@@ -67,6 +69,7 @@ class _Pages:
     images: dict[str, Path] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     parsed: dict[tuple[str, str], Page] = field(default_factory=dict)
+    lookups: list[Lookup] = field(default_factory=list)  # images the pages show
 
     def read(self, lang: str, rel: str) -> Page:
         """The parsed page (parsed once per build by the source stage)."""
@@ -82,6 +85,7 @@ class _Pages:
 
     def options(self, page: PageSource) -> ConvertOptions:
         def resolve(path: str) -> str | None:
+            self.lookups.append((page.lang, page.rel, path))
             found = resolve_image(self.book, page, path)
             if found is None:
                 return None
@@ -158,6 +162,7 @@ def _spec(book: Book, lang: str, site: str, words: Words, paths: SitePaths) -> S
         ),
         outputs=str(paths.outputs.resolve()),
         html=site_conf(book, paths),
+        number_all_equations=config.render.number_all_equations,
     )
 
 
@@ -176,6 +181,13 @@ def build_html(
     paths = SitePaths.of(book.layout, lang, site)
     result = RenderResult(lang, site, paths.out)
     clock = time.perf_counter()
+    digest = site_digest(book, lang, site, mathjax)
+    stamp = Stamp.load(paths.work / STAMP)
+    if stamp is not None and stamp.current(book, digest, paths.out):
+        result.pages, result.reused, result.diagnostics = len(stamp.pages), True, stamp.diagnostics
+        result.seconds["check"] = time.perf_counter() - clock
+        return result
+    (paths.work / STAMP).unlink(missing_ok=True)
     words = words_for(lang)
     pages = _Pages(book, lang, site, words, Inputs.of(book))
     tree = Tree(paths.src)
@@ -236,6 +248,9 @@ def build_html(
     result.diagnostics = _dedupe(
         pages.diagnostics + to_diagnostics([*cache.all(), *loose], locator, lang, site)
     )
+    images = images_digest(book, pages.lookups)
+    stamp = Stamp(digest, images, pages.lookups, sorted(positions), result.diagnostics)
+    stamp.save(paths.work / STAMP)
     return result
 
 

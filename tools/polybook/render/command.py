@@ -65,9 +65,13 @@ def cmd_build(book: Book, args: argparse.Namespace) -> int:
         return 2
     warnings = [d for d in result.diagnostics if d.severity is not Severity.INFO]
     took = sum(result.seconds.values())
+    done = (
+        "nothing changed since the last build"
+        if result.reused
+        else f"{len(result.rewritten)} changed, {result.read} read, {result.written} written"
+    )
     print(
-        f"html {lang}/{site}: {result.pages} pages ({len(result.rewritten)} changed, "
-        f"{result.read} read, {result.written} written), {len(warnings)} warnings "
+        f"html {lang}/{site}: {result.pages} pages ({done}), {len(warnings)} warnings "
         f"in {took:.1f}s"
     )
     print(f"site: {result.index}")

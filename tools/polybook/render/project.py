@@ -78,6 +78,9 @@ class SiteSpec:
     # what pages load MathJax from: relative to _static (copied into the site) or
     # a URL the user named (render/mathjax.py)
     mathjax: str = field(default=MATHJAX_URL, kw_only=True)
+    number_all_equations: bool = field(
+        default=True, kw_only=True
+    )  # False: only labelled equations are numbered
 
 
 def find_mathjax(candidate: Path) -> Path | None:
@@ -112,6 +115,7 @@ def conf_py(spec: SiteSpec) -> str:
         "numfig_secnum_depth": 2,
         "numfig_format": words.numfig_format(),
         "math_numfig": True,
+        "math_number_all": spec.number_all_equations,
         "math_eqref_format": words.equation,
         "myst_enable_extensions": ["dollarmath", "colon_fence"],
         "myst_dmath_double_inline": True,

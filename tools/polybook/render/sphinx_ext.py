@@ -24,6 +24,8 @@ from sphinxcontrib.bibtex.plugin import register_plugin
 from sphinxcontrib.bibtex.style.referencing import BracketStyle, PersonStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 
+from polybook import __version__
+from polybook.render import nav, sphinx_fast
 from polybook.render.i18n import words_for
 
 SYNC_GROUP = "framework"
@@ -192,6 +194,34 @@ class InlineLines(SphinxTransform):
                     node.line = base + breaks
 
 
+class NumberEveryEquation(SphinxTransform):
+    """With `math_number_all`, number the display equations written inside a
+    paragraph (`text $$x$$ text`) too, as d2lbook does (pandoc makes them display
+    blocks); Sphinx numbers only its `math` directive's. A page's equations are
+    numbered again in page order."""
+
+    default_priority = 210
+
+    def apply(self, **kwargs: Any) -> None:
+        blocks = [
+            node
+            for node in self.document.findall(nodes.math_block)
+            if node.get("label") or "amsmath" not in node.get("classes", ())
+        ]
+        if not self.config.math_number_all or all(node.get("label") for node in blocks):
+            return
+        docname = self.env.docname
+        equations = self.env.domains.math_domain.equations
+        for number, node in enumerate(blocks, start=1):
+            if not node.get("label"):
+                serial = self.env.new_serialno("sphinx.ext.math#equations")
+                node["label"] = f"{docname}:{serial}"
+                node["ids"].append(nodes.make_id(f"equation-{node['label']}"))
+                node["docname"] = docname
+            node["number"] = number
+            equations[node["label"]] = (docname, number)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("polybook_lang", "en", "html", str)
     app.add_config_value("polybook_site", "", "html", str)
@@ -202,7 +232,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("polybook.render.sphinx_site")
     app.add_transform(FrameworkTabs)
     app.add_transform(InlineLines)
+    app.add_transform(NumberEveryEquation)
     app.connect("config-inited", _register_citation_style)
     app.connect("html-page-context", _switchers)
     app.connect("builder-inited", _output_folder, priority=900)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    sphinx_fast.setup(app)
+    nav.setup(app)
+    # a new polybook is a new extension for Sphinx: every page is read again
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

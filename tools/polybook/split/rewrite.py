@@ -88,9 +88,14 @@ def _rewrite(source: str, table: AliasTable) -> tuple[str, tuple[int, ...] | Non
     mentions = _mentions(table)
     if mentions is None or mentions.search(source) is None:
         return source, None, None
-    from polybook.split.cstalias import rewrite_tree
+    from polybook.split.astalias import rewrite_fast
 
     masked, originals = mask(source)
+    fast = rewrite_fast(masked, table)
+    if fast is not None:
+        return unmask(fast[0], originals), fast[1], None
+    from polybook.split.cstalias import rewrite_tree
+
     result = rewrite_tree(masked, table)
     if result is None:
         return source, None, "the cell does not parse as Python"

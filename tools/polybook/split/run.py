@@ -21,6 +21,7 @@ from polybook.pages import map_pages
 from polybook.source.book import Book
 from polybook.source.model import CodeCell, Page
 from polybook.split.aliases import AliasTable
+from polybook.split.asttab import resolve_line_by_line
 from polybook.split.model import Notebook
 from polybook.split.notebook import Resolved, build_notebook
 from polybook.split.select import ExistenceRule, page_frameworks
@@ -115,22 +116,24 @@ def split_page(
             continue
         if resolve is not None and not resolve(cell):
             continue
-        # libcst is imported only for pages that need it (0.3 s of start-up).
-        from polybook.split.tabselect import ParserSyntaxError, resolve_many
-
         wanted = [fw for fw in frameworks if cell.belongs_to(fw, default)]
-        try:
-            per_fw = resolve_many(cell.source, wanted)
-        except ParserSyntaxError as exc:
-            diagnostics.append(
-                Diagnostic.make(
-                    Code.TAB_SELECTED_UNRESOLVED,
-                    page.file,
-                    cell.source_line(exc.raw_line - 1),
-                    f"tab.selected not resolved: the cell does not parse ({exc.message})",
+        per_fw = resolve_line_by_line(cell.source, wanted)
+        if per_fw is None:
+            # libcst is imported only for cells that need it (0.15 s of start-up).
+            from polybook.split.tabselect import ParserSyntaxError, resolve_many
+
+            try:
+                per_fw = resolve_many(cell.source, wanted)
+            except ParserSyntaxError as exc:
+                diagnostics.append(
+                    Diagnostic.make(
+                        Code.TAB_SELECTED_UNRESOLVED,
+                        page.file,
+                        cell.source_line(exc.raw_line - 1),
+                        f"tab.selected not resolved: the cell does not parse ({exc.message})",
+                    )
                 )
-            )
-            continue
+                continue
         done.add(cell.line)
         for fw, resolution in per_fw.items():
             lines = tuple(cell.source_line(i) for i in resolution.origin)
@@ -220,7 +223,7 @@ def _fingerprint(settings: str, data: bytes, rule: ExistenceRule, aliases: bool 
 
 @dataclass(frozen=True, slots=True)
 class _Job:
-    """One page to split (sent to a worker process)."""
+    """One page to split (sent to a worker process, which writes its notebooks)."""
 
     book: Book
     lang: str
@@ -228,14 +231,16 @@ class _Job:
     ordered: tuple[str, ...]
     rule: ExistenceRule
     rewrite: bool
+    out: Path
+    selected: frozenset[str]  # the frameworks whose notebooks are written
 
 
 @dataclass(frozen=True, slots=True)
 class _Done:
-    """A split page: its notebooks' JSON text by framework, and its diagnostics."""
+    """A split page: the frameworks it has a notebook for, and its diagnostics."""
 
     rel: str
-    texts: dict[str, str]
+    frameworks: tuple[str, ...]
     diagnostics: tuple[Diagnostic, ...]
 
 
@@ -244,8 +249,10 @@ def _work(job: _Job) -> _Done:
     page = book.read(job.lang, job.rel)
     specs = {fw: kernelspec(book, fw) for fw in job.ordered}
     split = split_page(page, job.ordered, job.rule, book_aliases(book, job.rewrite), specs)
-    texts = {fw: nb.to_json() for fw, nb in split.notebooks.items()}
-    return _Done(job.rel, texts, (*page.structure, *split.diagnostics))
+    for fw, notebook in split.notebooks.items():
+        if fw in job.selected:
+            write_atomic(notebook_path(job.out, fw, job.rel), notebook.to_json())
+    return _Done(job.rel, tuple(split.notebooks), (*page.structure, *split.diagnostics))
 
 
 def _remove(out: Path, outputs: list[str]) -> list[Path]:
@@ -293,20 +300,19 @@ def split_book(
             result.unchanged += 1
             result.diagnostics.extend(Diagnostic.from_json(d) for d in old.diagnostics)
             continue
-        todo.append(_Job(book, lang, rel, ordered, rule, rewrite_aliases))
+        todo.append(_Job(book, lang, rel, ordered, rule, rewrite_aliases, out, frozenset(selected)))
     result.pages = len(fingerprints)
 
     done = map_pages(_work, todo, jobs)
 
     for item in done:
-        rel, texts, diagnostics = item.rel, item.texts, item.diagnostics
+        rel, diagnostics = item.rel, item.diagnostics
         previous = manifest.get(rel)
         written: dict[str, str] = {}
-        for fw, text in texts.items():
+        for fw in item.frameworks:
             path = notebook_path(out, fw, rel)
             key = path.relative_to(out).as_posix()
-            if fw in selected:
-                write_atomic(path, text)
+            if fw in selected:  # written by `_work`
                 result.written.append(path)
                 written[key] = fingerprints[rel]
             else:  # left as it was: current only if it already was

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable, Sequence
-from dataclasses import dataclass
 
 import libcst as cst
 from libcst import ParserSyntaxError
 
 from polybook.split.cstmap import Tracking, generate, token_lines
 from polybook.split.ipython import mask, unmask
+from polybook.split.resolved import Resolution
 
 __all__ = ["ParserSyntaxError", "Resolution", "mentions_tab_selected", "resolve_many"]
 
@@ -83,15 +83,6 @@ def _truth(node: cst.BaseExpression, framework: str) -> bool | None:
         inner = _truth(node.expression, framework)
         return None if inner is None else not inner
     return None
-
-
-@dataclass(frozen=True, slots=True)
-class Resolution:
-    """A cell's code for one framework and, for each of its lines, the 0-based
-    line of the unresolved source it comes from."""
-
-    text: str
-    origin: tuple[int, ...]
 
 
 # Nodes the resolver descends into when every `tab.selected` is an `if` test:
