@@ -34,6 +34,7 @@ from polybook.source.model import Page
 from polybook.split.model import Notebook
 
 ALL = "all"
+_FEW_CHANGES = 16  # generated files changed: more, and Sphinx works in two processes
 BIBLIOGRAPHY_PAGE = "bibliography.md"
 
 
@@ -231,7 +232,7 @@ def build_html(
     result.seconds["generate"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
+    workers = jobs if jobs is not None else _workers(paths, tree)
     run = run_sphinx(paths, refs, jobs=workers, verbose=verbose)
     result.read, result.written = len(run.read), len(run.written)
     result.seconds["sphinx"] = time.perf_counter() - clock
@@ -252,6 +253,16 @@ def build_html(
     stamp = Stamp(digest, images, pages.lookups, sorted(positions), result.diagnostics)
     stamp.save(paths.work / STAMP)
     return result
+
+
+def _workers(paths: SitePaths, tree: Tree) -> int:
+    """Sphinx's worker processes: two for a build that reads many pages; one for
+    a build after a few edits (forking and polling workers costs a second)."""
+    fresh = not (paths.doctrees / "environment.pickle").is_file()
+    configured = paths.src / "conf.py" in tree.changed  # every page is read again
+    if fresh or configured or len(tree.changed) > _FEW_CHANGES:
+        return min(2, os.cpu_count() or 1)
+    return 1
 
 
 def _needs_bibliography(notebooks: list[str]) -> bool:
