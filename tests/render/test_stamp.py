@@ -14,7 +14,7 @@ from polybook.diagnostics import Code
 from polybook.render import sphinx_run
 from polybook.render.build import RenderResult
 from polybook.source.book import Book
-from tests.render.conftest import build, copy_minibook, write_executed
+from tests.render.conftest import build, copy_minibook, stand_in_mathjax, write_executed
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"></svg>\n'
 
@@ -39,6 +39,14 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, "utf-8")
 
 
+def _move(source: Path, target: Path) -> None:
+    source.rename(target)
+
+
+def _install_mathjax(where: Path) -> None:
+    stand_in_mathjax(where)
+
+
 def _execute(book: Book, notebook: str) -> None:
     write_executed(book, "en", "pytorch", notebook)
 
@@ -57,6 +65,9 @@ EDITS: dict[str, Callable[[Book], None]] = {
     "static files of the site deleted": lambda book: shutil.rmtree(
         book.root / "_build" / "html" / "en" / "pytorch" / "_static"
     ),
+    "bibliography removed": lambda book: _move(book.root / "references.bib", book.root / "x"),
+    "bibliography back": lambda book: _move(book.root / "x", book.root / "references.bib"),
+    "MathJax installed": lambda book: _install_mathjax(book.root.parent / "none"),
 }
 
 
@@ -104,6 +115,9 @@ def test_every_input_of_the_site_makes_the_next_build_real(tmp_path: Path) -> No
         "executed notebook": (False, True),
         "page of the site deleted": (False, True),
         "static files of the site deleted": (False, True),
+        "bibliography removed": (False, True),
+        "bibliography back": (False, True),
+        "MathJax installed": (False, True),
     }
     last = run()
     assert Code.RENDER_MISSING_IMAGE.id not in {d.code for d in last.diagnostics}

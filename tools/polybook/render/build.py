@@ -27,7 +27,7 @@ from polybook.render.project import (
     write_positions,
     write_support,
 )
-from polybook.render.stamp import STAMP, Lookup, Stamp, images_digest, site_digest
+from polybook.render.stamp import STAMP, Lookup, Stamp, site_digest
 from polybook.render.warnings import Locator, WarningCache, parse, to_diagnostics
 from polybook.source.book import Book
 from polybook.source.model import Page
@@ -249,8 +249,9 @@ def build_html(
     result.diagnostics = _dedupe(
         pages.diagnostics + to_diagnostics([*cache.all(), *loose], locator, lang, site)
     )
-    images = images_digest(book, pages.lookups)
-    stamp = Stamp(digest, images, pages.lookups, sorted(positions), result.diagnostics)
+    # what the build copied in, and what it looked for and may find next time
+    watched = {*tree.sources, bib, (mathjax or default_mathjax) / "es5" / "startup.js"}
+    stamp = Stamp.of(book, digest, watched, pages.lookups, positions, result.diagnostics)
     stamp.save(paths.work / STAMP)
     return result
 
