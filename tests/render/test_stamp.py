@@ -39,6 +39,10 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, "utf-8")
 
 
+def _move(source: Path, target: Path) -> None:
+    source.rename(target)
+
+
 def _execute(book: Book, notebook: str) -> None:
     write_executed(book, "en", "pytorch", notebook)
 
@@ -57,6 +61,10 @@ EDITS: dict[str, Callable[[Book], None]] = {
     "static files of the site deleted": lambda book: shutil.rmtree(
         book.root / "_build" / "html" / "en" / "pytorch" / "_static"
     ),
+    "bibliography removed": lambda book: _move(book.root / "references.bib", book.root / "x"),
+    "bibliography back": lambda book: _move(book.root / "x", book.root / "references.bib"),
+    # (a site with math and no MathJax is not built: PB209, render/mathjax.py)
+    "MathJax changed": lambda book: _touch_later(book.root.parent / "mj" / "es5" / "startup.js"),
 }
 
 
@@ -106,6 +114,9 @@ def test_every_input_of_the_site_makes_the_next_build_real(tmp_path: Path) -> No
         "executed notebook": (False, True),
         "page of the site deleted": (False, True),
         "static files of the site deleted": (False, True),
+        "bibliography removed": (False, True),
+        "bibliography back": (False, True),
+        "MathJax changed": (False, True),
     }
     last = run()
     assert Code.RENDER_MISSING_IMAGE.id not in {d.code for d in last.diagnostics}

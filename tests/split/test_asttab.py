@@ -3,6 +3,7 @@ and line map for every framework, or declines."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -44,12 +45,13 @@ FAST = [
     "if tab.selected('jax'):\n    x = 1\n\n    \n  # shallow\ny = 2\n",
     "def f():\n    return 1\n    # f's footer\n# the chain's\nif tab.selected('jax'):\n    x = 1\n",
     "def f():\n    return 1\n \nif tab.selected('jax'):\n    x = 1\n",
+    "if tab.selected('jax'):\n    x = 1\n  # shallow\n    # deep\ny = 2\n",
 ]
 LIBCST = [
     "if tab.selected('pytorch'): x = 1\n",  # a body on the `if` line
     "y = 1 if tab.selected('jax') else 2\n",  # not an `if` statement
     "if flag:\n    x = 1\nelif tab.selected('jax'):\n    x = 2\n",  # a test that is not static
-    "if tab.selected('jax'):\n    x = 1\n  # shallow\n    # deep\ny = 2\n",  # whose?
+    "if tab.selected('jax'):\n    x = 1\n\n # c\n",  # libcst drops the blank line
     "if tab.selected('jax'):\n\tx = 1\n",  # a tab
     "if tab.selected('jax':\n    x = 1\n",  # does not parse
     "if tab.selected(name):\n    x = 1\n",
@@ -96,3 +98,51 @@ def test_the_module_header_stays_when_the_chain_goes(tmp_path: Path) -> None:
     fast = resolve_line_by_line(source, ["pytorch"])
     assert fast is not None
     assert (fast["pytorch"].text, fast["pytorch"].origin) == ("# top of the cell\nc = 2", (0, 3))
+
+
+def _fuzz_block(rng: random.Random, indent: int, depth: int) -> list[str]:
+    """Statements with tab.selected chains, blocks of every kind, comments and
+    blank lines at every indentation, continuation lines, strings."""
+    pad = " " * indent
+    out: list[str] = []
+    for _ in range(rng.randint(1, 3)):
+        for _ in range(rng.choice([0, 0, 1, 2])):
+            spaces = " " * rng.choice([0, indent, max(0, indent - 4), indent + 4, 1])
+            out.append(rng.choice(["", spaces, spaces + "# c"]))
+        k = rng.random()
+        if k < 0.35 and depth < 3:
+            names = ", ".join(repr(n) for n in rng.sample(FRAMEWORKS, rng.randint(1, 2)))
+            out += [f"{pad}if tab.selected({names}):", *_fuzz_block(rng, indent + 4, depth + 1)]
+            if rng.random() < 0.3:
+                out.append(f"{pad}elif tab.selected('{rng.choice(FRAMEWORKS)}'):")
+                out += _fuzz_block(rng, indent + 4, depth + 1)
+            if rng.random() < 0.3:
+                out += [f"{pad}else:", *_fuzz_block(rng, indent + 4, depth + 1)]
+        elif k < 0.5 and depth < 3:
+            header = rng.choice(["def f(x):", "for i in r:", "class A:", "try:", "with c:"])
+            out += [pad + header, *_fuzz_block(rng, indent + 4, depth + 1)]
+            if header == "try:":
+                out += [pad + "except E:", *_fuzz_block(rng, indent + 4, depth + 1)]
+        elif k < 0.6:
+            out += [pad + "y = g(1,", " " * (indent + rng.choice([2, 4, 6])) + "2)"]
+        elif k < 0.65:
+            out += [pad + "s = '''a", "    b'''"]
+        elif k < 0.7:
+            out += [pad + "t = 1 + \\", " " * (indent + 4) + "2"]
+        else:
+            out.append(pad + f"x = {rng.randint(0, 9)}  # x")
+    return out
+
+
+def test_on_generated_cells_either_path_gives_the_same() -> None:
+    rng = random.Random(20261129)
+    fast = 0
+    for _ in range(400):
+        source = "\n".join(_fuzz_block(rng, 0, 0)) + rng.choice(["", "\n"])
+        if "tab.selected" not in source:
+            continue
+        result = resolve_line_by_line(source, FRAMEWORKS)
+        if result is not None:
+            fast += 1
+            assert result == resolve_many(source, FRAMEWORKS), source
+    assert fast > 100

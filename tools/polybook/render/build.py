@@ -19,6 +19,7 @@ from polybook.render.extras import finish_site, prepare_site, site_conf
 from polybook.render.i18n import Words, words_for
 from polybook.render.inputs import Inputs, PageSource, resolve_image, site_pages
 from polybook.render.mathjax import choose as choose_mathjax
+from polybook.render.mathjax import is_url
 from polybook.render.model import ConvertOptions, Problem
 from polybook.render.plain import plain_notebook
 from polybook.render.project import (
@@ -29,13 +30,14 @@ from polybook.render.project import (
     write_positions,
     write_support,
 )
-from polybook.render.stamp import STAMP, Lookup, Stamp, images_digest, site_digest
+from polybook.render.stamp import STAMP, Lookup, Stamp, site_digest
 from polybook.render.warnings import Locator, WarningCache, parse, to_diagnostics
 from polybook.source.book import Book
 from polybook.source.model import Page
 from polybook.split.model import Notebook
 
 ALL = "all"
+_FEW_CHANGES = 16  # generated files changed: more, and Sphinx works in two processes
 BIBLIOGRAPHY_PAGE = "bibliography.md"
 
 
@@ -230,7 +232,7 @@ def build_html(
     result.seconds["generate"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
+    workers = jobs if jobs is not None else _workers(paths, tree)
     run = run_sphinx(paths, refs, jobs=workers, verbose=verbose)
     result.read, result.written = len(run.read), len(run.written)
     pages.diagnostics.extend(finish_site(book, paths))
@@ -248,8 +250,15 @@ def build_html(
     result.diagnostics = _dedupe(
         pages.diagnostics + to_diagnostics([*cache.all(), *loose], locator, lang, site)
     )
-    images = images_digest(book, pages.lookups)
-    stamp = Stamp(digest, images, pages.lookups, sorted(positions), result.diagnostics)
+    # what the build copied in, and what it looked for and may find next time
+    watched = {*tree.sources, book.layout.mathjax / "es5" / "startup.js"}
+    if mathjax is not None and not is_url(str(mathjax)):
+        watched.add(Path(mathjax) / "es5" / "startup.js")
+    if bib is not None:
+        watched.add(bib)
+    elif book.config.bibliography:  # configured, missing: it may appear
+        watched.add(book.root / book.config.bibliography)
+    stamp = Stamp.of(book, digest, watched, pages.lookups, positions, result.diagnostics)
     stamp.save(paths.work / STAMP)
     return result
 
@@ -266,6 +275,16 @@ def site_bibliography(pages: _Pages) -> Path | None:
         )
         return None
     return source.path
+
+
+def _workers(paths: SitePaths, tree: Tree) -> int:
+    """Sphinx's worker processes: two for a build that reads many pages; one for
+    a build after a few edits (forking and polling workers costs a second)."""
+    fresh = not (paths.doctrees / "environment.pickle").is_file()
+    configured = paths.src / "conf.py" in tree.changed  # every page is read again
+    if fresh or configured or len(tree.changed) > _FEW_CHANGES:
+        return min(2, os.cpu_count() or 1)
+    return 1
 
 
 def _needs_bibliography(notebooks: list[str]) -> bool:

@@ -177,6 +177,7 @@ class Tree:
     root: Path
     kept: set[Path] = field(default_factory=set)
     changed: list[Path] = field(default_factory=list)
+    sources: set[Path] = field(default_factory=set)  # files copied in (inputs of the site)
 
     def write(self, rel: str, data: bytes | str) -> bool:
         raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -194,6 +195,7 @@ class Tree:
     def copy(self, rel: str, source: Path) -> bool:
         path = self.root / rel
         self.kept.add(path)
+        self.sources.add(source)
         try:
             same = path.stat().st_size == source.stat().st_size and path.read_bytes() == (
                 source.read_bytes()

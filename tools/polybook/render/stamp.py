@@ -3,11 +3,12 @@ nothing to do costs a few thousand `stat` calls instead of a Sphinx run.
 
 A site is built from the book's pages (its language's and the source
 language's), their split and executed notebooks in every framework, the
-images the pages show (and the places a missing image was looked for), the
-bibliography, MathJax, the configuration, the command's site arguments and
-the toolchain (polybook's own files and the versions of the Sphinx packages).
-The digest covers each file's path, size and modification time (an absent
-file counts too). The stamp is written after a complete build and removed
+configuration, the command's site arguments, the toolchain (polybook's own
+files and the versions of the Sphinx packages), and the files the build copies
+into the site (images, bibliography, MathJax, the book's static files: every
+`Tree.copy`), with the places where a missing image was looked for. The
+digests cover each file's path, size and modification time (an absent file
+counts too). The stamp is written after a complete build and removed
 before any other; a site is reused only when its digest is unchanged and
 every page it wrote (and its static files and search index) is still there.
 """
@@ -26,9 +27,6 @@ import polybook
 from polybook.diagnostics import Diagnostic
 from polybook.files import write_atomic
 from polybook.graph import site_languages
-from polybook.layout import BUILD_DIR
-from polybook.render.mathjax import locate
-from polybook.render.project import MATHJAX_FILES
 from polybook.source.book import Book
 
 STAMP = "stamp.json"
@@ -67,9 +65,11 @@ def _toolchain() -> list[str]:
     return lines
 
 
-def site_digest(book: Book, lang: str, site: str, mathjax: Path | str | None) -> str:
-    """Digest of every input of the site of `lang`/`site` but its images."""
-    lines = [f"format {_FORMAT}", f"site {lang} {site} {mathjax}"]
+def site_digest(book: Book, lang: str, site: str, mathjax: object) -> str:
+    """Digest of the inputs of the site of `lang`/`site` known before it is built:
+    the command's arguments, the configuration, the pages and their notebooks,
+    the toolchain (the files copied into the site are `files_digest`'s)."""
+    lines = [f"format {_FORMAT}", f"site {lang} {site} {mathjax!r}"]
     lines.append(book.config.model_dump_json())
     layout = book.layout
     for each in site_languages(book, lang):
@@ -80,35 +80,49 @@ def site_digest(book: Book, lang: str, site: str, mathjax: Path | str | None) ->
             for fw in book.config.frameworks_for(each):
                 lines.append(_stat(layout.split(each) / fw / notebook))
                 lines.append(_stat(layout.executed(each) / fw / notebook))
-    if book.config.bibliography:
-        lines.append(_stat(book.root / book.config.bibliography))
-    else:  # a page's :bibliography: names it: the book's .bib files
-        lines += [_stat(p) for p in sorted(book.root.glob("**/*.bib")) if BUILD_DIR not in p.parts]
-    chosen = locate(None if mathjax is None else str(mathjax), layout.mathjax)
-    found = None if chosen is None else chosen.files
-    lines.append(f"mathjax {None if chosen is None else chosen.script} {found}")
-    if found is not None:
-        lines += [_stat(found / rel) for rel in MATHJAX_FILES]
     lines += _toolchain()
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+    return _digest(lines)
 
 
-def images_digest(book: Book, lookups: Iterable[Lookup]) -> str:
-    """Digest of what the image paths of the pages resolve to, and those files."""
-    lines = []
+def files_digest(book: Book, files: Iterable[str], lookups: Iterable[Lookup]) -> str:
+    """Digest of the files a build copied into the site (images, bibliography,
+    MathJax, the book's static files) and of what the pages' image paths
+    resolve to (an image added where a page looked for it changes it)."""
+    lines = [_stat(Path(name)) for name in sorted(set(files))]
     for lang, rel, path in sorted(set(lookups)):
         found = book.find_image(lang, rel, path)
-        lines.append(f"{lang}\t{rel}\t{path}\t" + ("-" if found is None else _stat(found[1])))
+        lines.append(f"{lang}\t{rel}\t{path}\t" + ("-" if found is None else str(found[1])))
+    return _digest(lines)
+
+
+def _digest(lines: list[str]) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
 @dataclass(slots=True)
 class Stamp:
     digest: str  # site_digest
-    images: str  # images_digest of `lookups`
+    files_digest: str  # files_digest of `files` and `lookups`
+    files: list[str] = field(default_factory=list)  # copied into the site
     lookups: list[Lookup] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)  # docnames written
     diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @classmethod
+    def of(
+        cls,
+        book: Book,
+        digest: str,
+        files: Iterable[Path],
+        lookups: Iterable[Lookup],
+        pages: Iterable[str],
+        diagnostics: list[Diagnostic],
+    ) -> Stamp:
+        names = sorted({str(f) for f in files})
+        found = sorted(set(lookups))
+        return cls(
+            digest, files_digest(book, names, found), names, found, sorted(pages), diagnostics
+        )
 
     @classmethod
     def load(cls, path: Path) -> Stamp | None:
@@ -116,7 +130,8 @@ class Stamp:
             data = json.loads(path.read_text("utf-8"))
             return cls(
                 str(data["digest"]),
-                str(data["images"]),
+                str(data["files_digest"]),
+                [str(f) for f in data["files"]],
                 [(str(a), str(b), str(c)) for a, b, c in data["lookups"]],
                 [str(p) for p in data["pages"]],
                 [Diagnostic.from_json(d) for d in data["diagnostics"]],
@@ -127,8 +142,9 @@ class Stamp:
     def save(self, path: Path) -> None:
         data = {
             "digest": self.digest,
-            "images": self.images,
-            "lookups": sorted(set(self.lookups)),
+            "files_digest": self.files_digest,
+            "files": self.files,
+            "lookups": self.lookups,
             "pages": self.pages,
             "diagnostics": [d.to_json() for d in self.diagnostics],
         }
@@ -141,5 +157,5 @@ class Stamp:
             and (out / "_static").is_dir()
             and (out / "searchindex.js").is_file()
             and all((out / f"{page}.html").is_file() for page in self.pages)
-            and self.images == images_digest(book, self.lookups)
+            and self.files_digest == files_digest(book, self.files, self.lookups)
         )

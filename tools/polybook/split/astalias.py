@@ -56,6 +56,7 @@ class _Site:
     path: bytes = b""
     opening: int = 0  # end of the function part (the call's `(` follows)
     rest: int = 0  # start of the arguments after the receiver (or the `)`)
+    joins: bool = False  # the node libcst rebuilds (a call, for a call's name) spans lines
 
 
 class _Cell:
@@ -104,7 +105,9 @@ def _sites(tree: ast.Module, cell: _Cell, table: AliasTable) -> list[_Site]:
             continue
         if name in table.simple_calls:
             start, end = cell.span(node.func)
-            sites.append(_Site(start, end, "name", lib + b"." + table.simple_calls[name].encode()))
+            joins = node.lineno != node.end_lineno
+            new = lib + b"." + table.simple_calls[name].encode()
+            sites.append(_Site(start, end, "name", new, joins=joins))
         elif name in table.fluent:
             site = _fluent(node, cell, table.fluent[name])
             if site is not None:
@@ -139,8 +142,17 @@ def _fluent(call: ast.Call, cell: _Cell, path: str) -> _Site | None:
         last = after
     elif not isinstance(receiver, _ATOMS) and cell.line_of(first) != cell.line_of(last):
         raise _Fallback  # libcst gives the lines of a receiver it puts in parentheses to the call
-    others = [cell.span(a)[0] for a in [*call.args[1:], *call.keywords]]
-    rest = min(others) if others else end - 1
+    # the other arguments start after the receiver's comma and the spacing and
+    # comments that follow it (libcst drops those with the receiver)
+    data, rest = cell.data, last
+    while data[rest : rest + 1].isspace():
+        rest += 1
+    if data[rest : rest + 1] == b",":
+        rest += 1
+        while data[rest : rest + 1].isspace() or data[rest : rest + 1] == b"#":
+            rest = data.index(b"\n", rest) if data[rest : rest + 1] == b"#" else rest + 1
+    elif data[rest : rest + 1] != b")":
+        raise _Fallback
     return _Site(
         start,
         end,
@@ -152,10 +164,11 @@ def _fluent(call: ast.Call, cell: _Cell, path: str) -> _Site | None:
     )
 
 
-# Output pieces: bytes and where they come from: an input offset (>= 0) for text
-# copied from the cell; -1 - line for text a rewrite writes, which libcst gives
-# the line where the rewritten call starts.
-_Piece = tuple[bytes, int]
+# Output pieces: bytes, where they come from (an input offset, >= 0, for text
+# copied from the cell; -1 - line for text a rewrite writes), and whether libcst
+# maps a line that starts with them to the line the text comes from (text left
+# where it was) or by the nodes it builds (a receiver, a method, a name).
+_Piece = tuple[bytes, int, bool]
 
 
 def _splice(cell: _Cell, sites: list[_Site], start: int, end: int) -> list[_Piece]:
@@ -168,44 +181,50 @@ def _splice(cell: _Cell, sites: list[_Site], start: int, end: int) -> list[_Piec
     for site in inside:
         if site.start < at:
             continue  # within a site already replaced
-        out.append((cell.data[at : site.start], at))
+        out.append((cell.data[at : site.start], at, True))
         out.extend(_replacement(cell, sites, site))
         at = site.end
-    out.append((cell.data[at:end], at))
+    out.append((cell.data[at:end], at, True))
     return out
 
 
 def _replacement(cell: _Cell, sites: list[_Site], site: _Site) -> list[_Piece]:
     written = -1 - cell.line_of(site.start)
     if site.kind == "name":
-        return [(site.text, written)]
+        return [(site.text, written, False)]
     assert site.receiver is not None
     first, last, atom = site.receiver
-    receiver = _splice(cell, sites, first, last)
+    # an untouched receiver is libcst's own node: its tokens keep their lines
+    untouched = atom and not any(first <= s.start and s.end <= last for s in sites)
+    receiver = [(text, at, untouched) for text, at, _ in _splice(cell, sites, first, last)]
     if not atom:
-        receiver = [(b"(", written), *receiver, (b")", written)]
+        receiver = [(b"(", written, False), *receiver, (b")", written, False)]
     # the call's own `(` and spacing, then the arguments after the receiver
-    opening = (cell.data[site.opening : first], site.opening)
+    opening = (cell.data[site.opening : first], site.opening, True)
     return [
         *receiver,
-        (b"." + site.path, written),
+        (b"." + site.path, written, False),
         opening,
         *_splice(cell, sites, site.rest, site.end),
     ]
 
 
-def _origins(cell: _Cell, pieces: list[_Piece]) -> tuple[int, ...]:
+def _origins(cell: _Cell, pieces: list[_Piece]) -> tuple[int, ...] | None:
     """For each output line, the input line of its first token (of the newline
-    that ends it, for a blank line; the last line after a final newline)."""
+    that ends it, for a blank line; the last line after a final newline); None
+    when a line starts with text whose line libcst derives from the nodes it
+    builds (left to libcst)."""
     origins: list[int | None] = [None]
     ends: list[int] = []
-    for text, origin in pieces:
+    for text, origin, kept in pieces:
         for i, byte in enumerate(text):
             line = cell.line_of(origin + i) if origin >= 0 else -1 - origin
             if byte == 0x0A:
                 ends.append(line)
                 origins.append(None)
             elif origins[-1] is None and byte not in b" \t\f":
+                if not kept:
+                    return None
                 origins[-1] = line
     last = len(cell.starts) - 1
     out: list[int] = []
@@ -229,12 +248,13 @@ def rewrite_fast(source: str, table: AliasTable) -> tuple[str, tuple[int, ...]] 
         if any(b"\n" in cell.data[s.start : s.end] for s in sites if s.kind == "name"):
             return None
         pieces = _splice(cell, sites, 0, len(cell.data))
-        text = b"".join(p for p, _ in pieces).decode("utf-8")
+        text = b"".join(p for p, _, _ in pieces).decode("utf-8")
     except (SyntaxError, ValueError, _Fallback):
         return None
     count = source.count("\n") + 1
-    if text.count("\n") + 1 == count and all(
-        cell.line_of(s.start) == cell.line_of(s.end) for s in sites
+    if text.count("\n") + 1 == count and not any(
+        s.joins or cell.line_of(s.start) != cell.line_of(s.end) for s in sites
     ):
-        return text, tuple(range(count))  # every line where it was
-    return text, _origins(cell, pieces)
+        return text, tuple(range(count))  # every line where it was (libcst's map too)
+    origins = _origins(cell, pieces)
+    return None if origins is None else (text, origins)

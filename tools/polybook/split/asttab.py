@@ -104,7 +104,7 @@ def _chain(
         body = current.body
         if body[0].lineno - 1 == header:
             raise _Fallback  # `if x: y` on one line
-        last = _last_line(body)
+        last = _with_inner_footers(cell, _last_line(body), body[0])
         branches.append(
             _Branch(current.test, header + 1, last, indent(cell.lines[body[0].lineno - 1]))
         )
@@ -121,44 +121,37 @@ def _chain(
             continue
         if not keyword.startswith("else") or orelse[0].lineno - 1 == header:
             raise _Fallback
-        last = _last_line(orelse)
+        last = _with_inner_footers(cell, _last_line(orelse), orelse[0])
         branches.append(_Branch(None, header + 1, last, indent(cell.lines[orelse[0].lineno - 1])))
     end = branches[-1].last
-    # below: the footer of the last branch's block goes with the chain
+    level = len(own)
+    # below: the footers of the blocks inside the chain go with it
     after = end
     while after + 1 < len(cell) and cell.gap(after + 1):
         after += 1
-    end = _footer(cell, end + 1, after, len(branches[-1].body_indent)) or end
-    # above: the blank and comment lines after the previous statement (and its
-    # footer) are the chain's; at the top of the module they are its header
+        if cell.owner.get(after, 0) > level:
+            end = after
+    # above: the blank and comment lines that lead the `if` (not the footers
+    # of the statement before); at the top of the module they are its header
     above = start
-    while above > 0 and cell.gap(above - 1):
+    while above > 0 and cell.gap(above - 1) and cell.owner.get(above - 1) == level:
         above -= 1
     if module and index == 0:
         above = start
-    elif index > 0 and above < start:
-        deep = _inner_indent(block[index - 1], cell)
-        if deep is not None:
-            above = (_footer(cell, above, start - 1, deep) or above - 1) + 1
     size = 0 if module else len(block)
     return _Chain(start, end, own, tuple(branches), above, id(block), size, parent)
 
 
-def _footer(cell: Lines, first: int, last: int, depth: int) -> int | None:
-    try:
-        return cell.footer(first, last, depth)
-    except ValueError:
-        raise _Fallback from None
-
-
-def _inner_indent(stmt: ast.stmt, cell: Lines) -> int | None:
-    """How deep the last block of a compound statement is indented (None: a
-    simple statement, which has no footer)."""
-    blocks = _blocks(stmt)
-    if not blocks:
-        return None
-    last = max(blocks, key=lambda body: body[-1].end_lineno or 0)
-    return len(indent(cell.lines[last[0].lineno - 1]))
+def _with_inner_footers(cell: Lines, last: int, first: ast.stmt) -> int:
+    """The last line of a branch: its last statement and the footers of the
+    blocks inside it (its own footer is lost when the branch is taken)."""
+    level = len(indent(cell.lines[first.lineno - 1]))
+    at = last
+    while at + 1 < len(cell) and cell.gap(at + 1):
+        at += 1
+        if cell.owner.get(at, 0) > level:
+            last = at
+    return last
 
 
 def _last_line(body: list[ast.stmt]) -> int:
@@ -269,11 +262,14 @@ def _resolve(cell: Lines, chains: list[_Chain], framework: str) -> Resolution:
     # a block left without statements gets libcst's `pass`, from its first `if`
     emptied = {c.block for c in chains if c.block_size and gone.get(c.block) == c.block_size}
 
+    order = sorted(range(len(chains)), key=lambda i: chains[i].start)  # source order
+
     def region(first: int, stop: int, parent: int | None) -> list[tuple[int, str]]:
         """Lines first..stop-1 with the chains directly inside resolved."""
         out: list[tuple[int, str]] = []
         at = first
-        for index, chain in enumerate(chains):
+        for index in order:
+            chain = chains[index]
             if chain.parent != parent or not first <= chain.start < stop:
                 continue
             branch = chosen[index]
@@ -285,10 +281,13 @@ def _resolve(cell: Lines, chains: list[_Chain], framework: str) -> Resolution:
                 emptied.discard(chain.block)
                 out.append((chain.start, chain.indent + "pass"))
             if branch is not None:
-                body = branch.body_indent
+                body = len(branch.body_indent)
                 for i, line in region(branch.first, branch.last + 1, index):
-                    if i not in cell.verbatim and line.startswith(body):
-                        line = chain.indent + line[len(body) :]
+                    # libcst writes a line again only if it began with its owner's indentation
+                    owner = cell.owner.get(i)
+                    written = len(indent(cell.lines[i]))  # as the parser saw it
+                    if owner is not None and owner >= body and written >= owner:
+                        line = line[: len(chain.indent)] + line[body:]
                     out.append((i, line))
             at = chain.end + 1
         out += [(i, cell.lines[i]) for i in range(at, stop)]
@@ -312,6 +311,8 @@ def resolve_line_by_line(source: str, frameworks: Sequence[str]) -> dict[str, Re
             warnings.simplefilter("ignore")
             tree = ast.parse(masked)
         cell = Lines(masked)
+        if cell.ragged_end:
+            return None
         chains = _chains(tree, cell)
         out: dict[str, Resolution] = {}
         for framework in frameworks:
