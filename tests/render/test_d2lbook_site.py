@@ -195,3 +195,15 @@ def test_eval_notebook_false_shows_no_outputs(site: Site, tmp_path: Path) -> Non
     without = build(book, "en", "pytorch", mathjax=site.mathjax)
     assert without.rewritten == ["chapter_intro/basics"]
     assert "output of cell 1" not in Page.load(page).visible_text(skip_code=False)
+
+
+def test_a_changed_resource_reaches_a_site_whose_pages_are_reused(tmp_path: Path) -> None:
+    book = _copy(tmp_path / "book")
+    mathjax = stand_in_mathjax(tmp_path / "mathjax")
+    first = build(book, "en", "pytorch", mathjax=mathjax)
+    readme = book.root / "img" / "README.md"
+    readme.write_text("Figures of the fixture book, edited.\n", "utf-8")
+    again = build(Book.open(book.root), "en", "pytorch", mathjax=mathjax)
+    assert again.reused
+    assert (again.out / "img" / "README.md").read_bytes() == readme.read_bytes()
+    assert first.out == again.out

@@ -187,6 +187,7 @@ def build_html(
     stamp = Stamp.load(paths.work / STAMP)
     if stamp is not None and stamp.current(book, digest, paths.out):
         result.pages, result.reused, result.diagnostics = len(stamp.pages), True, stamp.diagnostics
+        finish_site(book, paths)  # resources: copied again when changed (a stat compare)
         result.seconds["check"] = time.perf_counter() - clock
         return result
     (paths.work / STAMP).unlink(missing_ok=True)
