@@ -97,9 +97,9 @@ def measure_polybook(
     figures["split"] = split.median
 
     check = repeat([*cmd, "check", "--format", "json"], root, times, lambda: None)
-    found = Counter(d["code"] for d in json.loads(check.last.stdout or "[]"))
+    found = Counter(str(d.get("code")) for d in _findings(check.last))
     line("check findings by code", show_codes(found))
-    line("  errors, warnings", _severities(check.last.stdout))
+    line("  errors, warnings", _severities(check.last))
     figures["check"] = check.median
 
     library = book.config.library_dir
@@ -160,8 +160,18 @@ def measure_d2lbook(d2lbook: Path, original: Path, work: Path, times: int) -> di
     return {"html": cold.seconds, "rebuild": again.median}
 
 
-def _severities(text: str) -> str:
-    found = Counter(d["severity"] for d in json.loads(text or "[]"))
+def _findings(result: Run) -> list[dict[str, object]]:
+    """`check --format json`'s findings; none (and its output shown) if it failed."""
+    try:
+        found = json.loads(result.stdout or "[]")
+    except ValueError:
+        line("  check failed", f"exit {result.returncode}: {result.tail(3)}")
+        return []
+    return [d for d in found if isinstance(d, dict)]
+
+
+def _severities(result: Run) -> str:
+    found = Counter(d.get("severity") for d in _findings(result))
     return f"{found.get('error', 0)} errors, {found.get('warning', 0)} warnings"
 
 

@@ -4,15 +4,17 @@ libcst's rewrite (`split.cstalias`) costs a full concrete syntax tree and two
 code generations per cell. A simple alias renames `d2l.x`; a fluent alias turns
 `d2l.x(a, b)` into `a.y(b)`: the positions of Python's own parser (`ast`, in C)
 are enough to cut and splice the source text at those places, which keeps
-every other character as libcst does. The line map follows libcst's rule
-(`split.cstmap`): each output line comes from the input line of its first
-token, where text the rewrite writes (a library name, a method, the
-parentheses around a receiver) counts from the line where the rewritten call
-starts. Anything else (an `args_alias` call, a comment before a receiver, a
-receiver that libcst parenthesises and that spans lines, literal or tuple
-receivers, whose text spans differ between the two trees, a name split over
-lines, a cell `ast` cannot parse) answers None, and the caller takes libcst's
-path. `tests/split/test_astalias.py` compares the two.
+every other character as libcst does. The line map is libcst's (`split.cstmap`):
+line for line when no rewritten node spans lines; otherwise each output line
+comes from the input line of its first token, which is answered here only when
+that token is text left where it was (not a name, method or receiver the
+rewrite writes, whose line libcst derives from the nodes it builds).
+Anything else (an `args_alias` call, a comment before a receiver, a receiver
+that libcst parenthesises and that spans lines, literal or tuple receivers,
+whose text spans differ between the two trees, a name split over lines, a
+cell `ast` cannot parse) answers None, and the caller takes libcst's path.
+`tests/split/test_astalias.py` compares the two, on fixture books and
+generated cells.
 """
 
 from __future__ import annotations

@@ -1,23 +1,25 @@
-"""`tab.selected` resolution without libcst, for the cells where that gives the same text.
+"""`tab.selected` resolution without libcst, for the cells where that gives the same result.
 
-Most cells that mention `tab.selected` hold plain `if`/`elif`/`else` chains
-whose tests are `tab.selected(...)` calls, with indented bodies. For those,
-libcst's resolution (`split.tabselect`) amounts to line surgery that Python's
-own parser (`ast`) and tokenizer can place: the chosen branch's lines move out
-one level (statement lines and comment lines lose the body's indentation;
-lines that continue a statement inside brackets, after a backslash or inside
-a string stay as written), the other branches and the `if`/`elif`/`else`
-lines go, and a chain that keeps nothing takes with it the blank and comment
-lines just above it (libcst's `leading_lines`; at the top of a cell they are
-the module's header and stay); a block left empty gets a `pass` line, which
-stands for the first `if` that emptied it. Each output line is an input line,
-so the line map is exact.
+Cells that mention `tab.selected` hold `if`/`elif`/`else` chains whose tests
+are `tab.selected(...)` calls (with `and`, `or`, `not`). libcst's resolution
+(`split.tabselect`) amounts to line surgery that Python's own parser (`ast`)
+and tokenizer can place, once each line's owner is known the way libcst's
+parser assigns it (`split.pylines`): the chosen branch's lines move out one
+level (a line that began with its owner block's indentation loses one level;
+the others, and the lines inside strings or after a backslash, stay as
+written); the other branches, the `if`/`elif`/`else` lines and the footers of
+the branches' blocks go; a chain that keeps nothing takes with it the blank
+and comment lines that lead it (at the top of a cell they are the module's
+header and stay); a block left empty gets a `pass` line, which stands for the
+first `if` that emptied it. Chains inside chosen branches are resolved first.
+Each output line is an input line, so the line map is exact.
 
 Anything else answers None and the caller takes libcst's path: a test that is
-not static, a chain inside another, a body on the `if` line, comment lines whose owner
-libcst decides by indentation (above a chain at another indentation, below
-one deeper than it), tabs in indentation, a cell `ast` cannot parse.
-`tests/split/test_asttab.py` compares the two.
+not static, a `tab.selected` outside an `if` test, a body on the `if` line, a
+cell that ends with comment or indented lines (which libcst does not keep
+faithfully), tabs in indentation, a cell `ast` cannot parse.
+`tests/split/test_asttab.py` compares the two on the book, the seed pages and
+generated cells.
 """
 
 from __future__ import annotations
