@@ -10,7 +10,6 @@ settings that need the network or another LaTeX style (`latex_url`,
 
 from __future__ import annotations
 
-import configparser
 import re
 import shutil
 import subprocess
@@ -18,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from polybook.config.ini import IniSyntaxError, parse_ini
 from polybook.diagnostics import Code, Diagnostic
 from polybook.render.pdf.project import Fonts
 from polybook.source.book import Book
@@ -69,20 +69,6 @@ def installed_fonts() -> set[str]:
     return {name.strip() for line in run.stdout.splitlines() for name in line.split(",")}
 
 
-def _ini_lines(text: str, section: str) -> dict[str, int]:
-    """The line of each key of one section of an ini file."""
-    lines: dict[str, int] = {}
-    current = None
-    for number, line in enumerate(text.splitlines(), 1):
-        header = re.match(r"^\s*\[([^\]]+)\]", line)
-        if header:
-            current = header.group(1).strip()
-        elif current == section and re.match(r"^[A-Za-z_]", line):
-            key = re.split(r"[=:]", line, maxsplit=1)[0].strip().lower()
-            lines.setdefault(key, number)
-    return lines
-
-
 def _raw(book: Book) -> _Raw:
     pdf = book.config.pdf
     if not book.config.legacy_layout or not (book.root / LEGACY_FILE).is_file():
@@ -95,16 +81,17 @@ def _raw(book: Book) -> _Raw:
         }
         return _Raw("_config/book.toml", {k: v for k, v in values.items() if v}, {})
     text = (book.root / LEGACY_FILE).read_text("utf-8", errors="replace")
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read_string(text)
-    except configparser.Error:
+    try:  # the configuration's own reader (keeps every key's line)
+        sections = parse_ini(text)
+    except IniSyntaxError:
         return _Raw(LEGACY_FILE, {}, {})
-    values = {k: v.strip() for k, v in parser["pdf"].items()} if parser.has_section("pdf") else {}
-    name = parser.get("project", "name", fallback="").strip()
-    if name:
-        values["name"] = name
-    return _Raw(LEGACY_FILE, values, _ini_lines(text, "pdf"))
+    section = sections.get("pdf", {})
+    values = {key: value.text for key, value in section.items()}
+    lines = {key: value.line for key, value in section.items()}
+    name = sections.get("project", {}).get("name")
+    if name is not None and name.text:
+        values["name"] = name.text
+    return _Raw(LEGACY_FILE, values, lines)
 
 
 def pdf_settings(book: Book, fonts: Callable[[], set[str]] = installed_fonts) -> PdfSettings:
