@@ -57,17 +57,7 @@ pdf-build: venv
 	$(POLYBOOK) split --lang $(BOOK_LANG) --framework all
 	$(_html_source_split)
 	@status=0; \
-	if [ -n "$(HTML_EXECUTE)" ]; then \
-	    echo "$(POLYBOOK) execute --no-split --lang $(BOOK_LANG) --framework $(FRAMEWORK)"; \
-	    $(POLYBOOK) execute --no-split --lang $(BOOK_LANG) --framework $(FRAMEWORK) \
-	        $(HTML_EXECUTE_ARGS) || status=$$?; \
-	    pages=$$($(_html_fallback_pages)) || exit $$?; \
-	    if [ -n "$$pages" ]; then \
-	        echo "$(POLYBOOK) execute --no-split --lang $(HTML_SOURCE_LANG) --framework $(FRAMEWORK) <pages $(BOOK_LANG) lacks>"; \
-	        $(POLYBOOK) execute --no-split --lang $(HTML_SOURCE_LANG) --framework $(FRAMEWORK) \
-	            $(HTML_EXECUTE_ARGS) $$pages || status=$$?; \
-	    fi; \
-	fi; \
+	$(_execute_for_site) \
 	echo "$(POLYBOOK) build pdf --no-split --lang $(BOOK_LANG) --framework $(FRAMEWORK) $(PDF_ARGS)"; \
 	$(POLYBOOK) build pdf --no-split --lang $(BOOK_LANG) --framework $(FRAMEWORK) \
 	    $(PDF_ARGS) || exit $$?; \

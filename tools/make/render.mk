@@ -57,12 +57,10 @@ _html_source_split = $(if $(filter-out $(HTML_SOURCE_LANG),$(BOOK_LANG)),\
 # The source-language pages a translation takes (it lacks them): executed too.
 _html_fallback_pages = $(POLYBOOK) build html --lang $(BOOK_LANG) --fallback-pages
 
-## html-build: split -> execute -> render $(BOOK_LANG)/$(FRAMEWORK), each stage once
-# A failed execution still renders (with the outputs that exist), then fails.
-html-build: venv mathjax
-	$(POLYBOOK) split --lang $(BOOK_LANG) --framework all
-	$(_html_source_split)
-	@status=0; \
+# The execute step of a site or a PDF (shell, in a recipe that set `status`):
+# the language, then the source-language pages a translation lacks; a failure
+# sets `status` and the build goes on with the outputs that exist.
+_execute_for_site = \
 	if [ -n "$(HTML_EXECUTE)" ]; then \
 	    echo "$(POLYBOOK) execute --no-split --lang $(BOOK_LANG) --framework $(FRAMEWORK)"; \
 	    $(POLYBOOK) execute --no-split --lang $(BOOK_LANG) --framework $(FRAMEWORK) \
@@ -74,8 +72,16 @@ html-build: venv mathjax
 	            $(HTML_EXECUTE_ARGS) $$pages || status=$$?; \
 	    fi; \
 	else \
-	    echo "html: rendering without execution (no outputs)"; \
-	fi; \
+	    echo "rendering without execution (no outputs)"; \
+	fi;
+
+## html-build: split -> execute -> render $(BOOK_LANG)/$(FRAMEWORK), each stage once
+# A failed execution still renders (with the outputs that exist), then fails.
+html-build: venv mathjax
+	$(POLYBOOK) split --lang $(BOOK_LANG) --framework all
+	$(_html_source_split)
+	@status=0; \
+	$(_execute_for_site) \
 	echo "$(POLYBOOK) build html --no-split --lang $(BOOK_LANG) --framework $(FRAMEWORK) $(HTML_ARGS)"; \
 	$(POLYBOOK) build html --no-split --lang $(BOOK_LANG) --framework $(FRAMEWORK) \
 	    --mathjax $(MATHJAX_DIR) $(HTML_ARGS) || exit $$?; \

@@ -60,7 +60,7 @@ class RenderResult:
 
 
 @dataclass(slots=True)
-class _Pages:
+class SitePages:
     """Generated pages of a site, with their problems as diagnostics."""
 
     book: Book
@@ -192,7 +192,7 @@ def build_html(
         return result
     (paths.work / STAMP).unlink(missing_ok=True)
     words = words_for(lang)
-    pages = _Pages(book, lang, site, words, Inputs.of(book))
+    pages = SitePages(book, lang, site, words, Inputs.of(book))
     tree = Tree(paths.src)
     positions: dict[str, tuple[str, tuple[int, ...]]] = {}
     refs: dict[str, set[str]] = {}
@@ -210,7 +210,7 @@ def build_html(
         texts.append(generated.notebook)
     result.pages = len(positions)
     prepare_site(book, lang, site, paths, tree, sources, pages.inputs)
-    if _needs_bibliography(texts):
+    if needs_bibliography(texts):
         # citations but no :bibliography: anywhere: a reference list of their own
         tree.write(BIBLIOGRAPHY_PAGE, _bibliography_page(words))
 
@@ -220,7 +220,7 @@ def build_html(
     if problem is not None:
         pages.diagnostics.append(problem)
         if problem.severity is Severity.ERROR:  # math without MathJax: no site
-            result.diagnostics = _dedupe(pages.diagnostics)
+            result.diagnostics = dedupe_diagnostics(pages.diagnostics)
             return result
     bib = site_bibliography(pages)
     spec = _spec(book, lang, site, words, paths)
@@ -248,7 +248,7 @@ def build_html(
     )
     cache.save(paths.warnings)
     locator = Locator(read_positions(paths.positions))
-    result.diagnostics = _dedupe(
+    result.diagnostics = dedupe_diagnostics(
         pages.diagnostics + to_diagnostics([*cache.all(), *loose], locator, lang, site)
     )
     # what the build copied in, and what it looked for and may find next time
@@ -264,7 +264,7 @@ def build_html(
     return result
 
 
-def site_bibliography(pages: _Pages) -> Path | None:
+def site_bibliography(pages: SitePages) -> Path | None:
     """The book's bibliography file (`source.bibliography`); None: none, or missing."""
     source = pages.book.bibliography(pages.parsed.values())
     if source is None:
@@ -288,7 +288,7 @@ def _workers(paths: SitePaths, tree: Tree) -> int:
     return 1
 
 
-def _needs_bibliography(notebooks: list[str]) -> bool:
+def needs_bibliography(notebooks: list[str]) -> bool:
     cites = any("{cite:" in text for text in notebooks)
     return cites and not any("{bibliography}" in text for text in notebooks)
 
@@ -300,7 +300,7 @@ def _bibliography_page(words: Words) -> str:
     )
 
 
-def _dedupe(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+def dedupe_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """One report per problem: conversion and Sphinx may both see a missing target."""
     seen: set[tuple[str, str, int, str]] = set()
     out: list[Diagnostic] = []

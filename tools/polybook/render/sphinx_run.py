@@ -24,7 +24,7 @@ from polybook.render.project import SitePaths
 _GC_THRESHOLD = 20_000  # allocations between collections of the youngest generation
 
 
-class _PhaseStream(io.StringIO):
+class PhaseStream(io.StringIO):
     """The warning stream: text collected separately for the read and write phases."""
 
     def __init__(self) -> None:
@@ -114,7 +114,7 @@ def run_sphinx(
     nocolor()
 
     run = SphinxRun()
-    stream = _PhaseStream()
+    stream = PhaseStream()
     status = io.StringIO()
     before: list[_Snapshot] = []
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from polybook import __version__
 from polybook.diagnostics import Code, Diagnostic
 from polybook.files import write_atomic
-from polybook.render.build import _dedupe
+from polybook.render.build import dedupe_diagnostics
 from polybook.render.pdf import latex
 from polybook.render.pdf.generate import Project, generate
 from polybook.render.pdf.languages import gloss_for
@@ -120,7 +120,7 @@ def build_pdf(
     sphinx = to_diagnostics(cache.all(), locator, lang, framework)
     log = _shown(book, result.log)
     found = _issues_to_diagnostics(issues, locator, log, lang, framework)
-    result.diagnostics = _dedupe(project.diagnostics + sphinx + found)
+    result.diagnostics = dedupe_diagnostics(project.diagnostics + sphinx + found)
     return result
 
 

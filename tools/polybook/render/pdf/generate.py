@@ -1,7 +1,7 @@
 """The PDF's Sphinx project: the site's pages of one language and framework, and conf.py.
 
 The pages are generated exactly as for the HTML site of that language and
-framework (`render.build._Pages`: one framework's notebook per page, executed
+framework (`render.build.SitePages`: one framework's notebook per page, executed
 outputs attached, a translation's missing pages taken from the source
 language with a notice), written file by file where they changed
 (`render.project.Tree`), with the bibliography, the images and the title
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from polybook.diagnostics import Code, Diagnostic
-from polybook.render.build import _needs_bibliography, _Pages, site_bibliography
+from polybook.render.build import SitePages, needs_bibliography, site_bibliography
 from polybook.render.i18n import words_for
 from polybook.render.inputs import Inputs, site_pages
 from polybook.render.pdf.languages import gloss_for
@@ -36,7 +36,7 @@ LOGO_DIR = "_static"
 class Project:
     """The generated project of one PDF and what its generation found."""
 
-    pages: _Pages
+    pages: SitePages
     tree: Tree
     positions: dict[str, tuple[str, tuple[int, ...]]] = field(default_factory=dict)
     rewritten: list[str] = field(default_factory=list)  # pages whose text changed
@@ -137,7 +137,7 @@ def generate(
     book: Book, lang: str, framework: str, paths: SitePaths, settings: PdfSettings
 ) -> Project:
     """Write the PDF's project under `paths.src` (changed files only) and its position map."""
-    pages = _Pages(book, lang, framework, words_for(lang), Inputs.of(book))
+    pages = SitePages(book, lang, framework, words_for(lang), Inputs.of(book))
     pages.diagnostics.extend(settings.diagnostics)
     project = Project(pages, Tree(paths.src))
     texts: list[str] = []
@@ -154,7 +154,7 @@ def generate(
         project.positions[page.docname] = (generated.file, generated.positions)
         texts.append(generated.notebook)
     back: list[str] = []
-    if _needs_bibliography(texts):
+    if needs_bibliography(texts):
         project.tree.write(BIBLIOGRAPHY_PAGE, _bibliography_page())
         back.append(BIBLIOGRAPHY_PAGE.removesuffix(".md"))
     project.svg = any("image/svg+xml" in text for text in texts)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from polybook.render.project import SitePaths
-from polybook.render.sphinx_run import _PhaseStream
+from polybook.render.sphinx_run import PhaseStream
 
 
 @dataclass(slots=True)
@@ -31,7 +31,7 @@ def run_sphinx_latex(paths: SitePaths, jobs: int = 1, verbose: bool = False) -> 
 
     nocolor()
     run = LatexSphinxRun()
-    stream = _PhaseStream()
+    stream = PhaseStream()
 
     def before_read(app: Any, env: Any, docnames: list[str]) -> None:
         run.read.update(docnames)
