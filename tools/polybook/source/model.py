@@ -141,10 +141,10 @@ class Label:
 
 @dataclass(frozen=True)
 class ProseFacts:
-    """What the prose of a page says: roles, labels, its title, its damage."""
+    """What the prose of a page says: roles, its title, its damage (its labels:
+    `Page.labels`, found without this analysis)."""
 
     roles: tuple[Role, ...] = ()
-    labels: tuple[Label, ...] = ()
     title: str | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
 

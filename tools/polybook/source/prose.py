@@ -173,7 +173,7 @@ def element_facts(elements: Iterable[Element], file: str, facts: _Facts) -> None
 
 
 def analyse(blocks: Iterable[Block], file: str) -> ProseFacts:
-    """Roles, labels, title and prose damage of a page's blocks."""
+    """Roles, title and prose damage of a page's blocks."""
     facts = _Facts()
     prose = [b for b in blocks if isinstance(b, TextBlock) and b.kind is TextKind.PROSE]
     for block in prose:
@@ -182,7 +182,6 @@ def analyse(blocks: Iterable[Block], file: str) -> ProseFacts:
     line_damage(lines, file, facts)
     return ProseFacts(
         roles=tuple(sorted(facts.roles, key=lambda r: r.line)),
-        labels=labels_of(prose),
         title=facts.title,
         diagnostics=tuple(facts.diagnostics),
     )
