@@ -10,7 +10,6 @@ from polybook.diagnostics import Code, Diagnostic
 from polybook.source import grammar
 from polybook.source.model import ALL, Marker, Syntax
 
-_MARKER = grammar.TAB_MARKER
 _INTERACT = "%load_ext d2lbook.tab"
 _REQUIRED = re.compile(r"""#\s*required_libs\s*\((?P<args>.*)\)""")
 _STRING = re.compile(r"""(["'])(.*?)\1""")
@@ -48,7 +47,7 @@ def parse_fence_info(info: str) -> FenceInfo:
 
 
 def is_marker_line(line: str) -> bool:
-    return _MARKER.match(line.strip()) is not None
+    return grammar.TAB_MARKER.match(line.strip()) is not None
 
 
 def parse_marker(
@@ -59,7 +58,7 @@ def parse_marker(
     diagnostics: list[Diagnostic],
 ) -> Marker | None:
     """The marker on a code cell's first line, or None when it has none."""
-    match = _MARKER.match(line.strip())
+    match = grammar.TAB_MARKER.match(line.strip())
     if match is None:
         return None
     syntax = Syntax.NEW if match.group("kind") == "%%tab" else Syntax.LEGACY

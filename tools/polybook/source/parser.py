@@ -23,10 +23,6 @@ from polybook.source.model import (
 )
 from polybook.source.text import decode, find_mojibake, has_mojibake_candidate
 
-_FENCE = grammar.FENCE
-_BEGIN_TAB = grammar.BEGIN_TAB
-_END_TAB = grammar.END_TAB
-
 
 @dataclass(slots=True)
 class _Fence:
@@ -45,7 +41,7 @@ def _scan_fences(
     outside: list[int] = []
     i, count = 0, len(lines)
     while i < count:
-        match = _FENCE.match(lines[i])
+        match = grammar.FENCE.match(lines[i])
         if match is None:
             outside.append(i)
             i += 1
@@ -56,7 +52,7 @@ def _scan_fences(
         body: list[int] = []
         j = i + 1
         while j < count:
-            inner = _FENCE.match(lines[j])
+            inner = grammar.FENCE.match(lines[j])
             if inner is not None and inner.group("fence")[0] == fence[0]:
                 inner_info = inner.group("info").strip()
                 if not inner_info and len(inner.group("fence")) >= len(fence):
@@ -135,14 +131,14 @@ def _regions(
             continue
         if not stripped.startswith(":"):
             continue
-        begin = _BEGIN_TAB.match(stripped)
+        begin = grammar.BEGIN_TAB.match(stripped)
         if begin is not None:
             marker_lines.add(i)
             if open_begin is not None:
                 spans.append((open_begin[0], i, open_begin[1]))
             open_begin = (i, _tab_names(begin.group("v")))
             starts.append(open_begin)
-        elif _END_TAB.match(stripped):
+        elif grammar.END_TAB.match(stripped):
             marker_lines.add(i)
             if open_begin is None:
                 diagnostics.append(
@@ -259,7 +255,7 @@ def _code_cell(
 
 
 def _fence_element(fence: _Fence, lines: list[str]) -> Fence:
-    match = _FENCE.match(lines[fence.start])
+    match = grammar.FENCE.match(lines[fence.start])
     indent = match.group("indent") if match else ""
     mark = match.group("fence") if match else "```"
     info = match.group("info") if match else ""
