@@ -226,9 +226,16 @@ class Page:
     def elements_at(self, lines: frozenset[int] | set[int]) -> list[Element]:
         """The elements of the text blocks holding any of `lines`, in page order."""
         out: list[Element] = []
+        if not lines:
+            return out
+        first, last = min(lines), max(lines)
         for block in self.blocks:
-            if isinstance(block, TextBlock | TocBlock) and any(
-                line in lines for line in range(block.line, block.end_line + 1)
+            if block.line > last:
+                break
+            if (
+                isinstance(block, TextBlock | TocBlock)
+                and block.end_line >= first
+                and any(line in lines for line in range(block.line, block.end_line + 1))
             ):
                 out.extend(e for e in block.elements if not isinstance(e, Blank) or e.line in lines)
         return out
