@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator, Mapping, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from polybook.render.project import SitePaths
 
@@ -104,15 +104,40 @@ def _collector_for_large_trees() -> Iterator[None]:
         gc.unfreeze()
 
 
-def run_sphinx(
-    paths: SitePaths, refs: Mapping[str, set[str]], jobs: int = 1, verbose: bool = False
-) -> SphinxRun:
+@contextmanager
+def sphinx_app(
+    paths: SitePaths, builder: str, stream: PhaseStream, status: IO[str], jobs: int
+) -> Iterator[Any]:
+    """A Sphinx application over the generated project at `paths` (the site's or
+    the PDF's), its warnings in `stream`, split by phase when writing starts."""
     from sphinx.application import Sphinx
     from sphinx.util.console import nocolor
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     nocolor()
 
+    def write_started(app: Any, builder: Any) -> None:
+        stream.phase = "write"
+
+    with patch_docutils(paths.src), docutils_namespace():
+        app = Sphinx(
+            srcdir=paths.src,
+            confdir=paths.src,
+            outdir=paths.out,
+            doctreedir=paths.doctrees,
+            buildername=builder,
+            status=status,
+            warning=stream,
+            freshenv=False,
+            parallel=jobs,
+        )
+        app.connect("write-started", write_started)
+        yield app
+
+
+def run_sphinx(
+    paths: SitePaths, refs: Mapping[str, set[str]], jobs: int = 1, verbose: bool = False
+) -> SphinxRun:
     run = SphinxRun()
     stream = PhaseStream()
     status = io.StringIO()
@@ -133,24 +158,9 @@ def run_sphinx(
             if doc not in run.read and doc in env.found_docs and targets & changed
         )
 
-    def write_started(app: Any, builder: Any) -> None:
-        stream.phase = "write"
-
-    with patch_docutils(paths.src), docutils_namespace():
-        app = Sphinx(
-            srcdir=paths.src,
-            confdir=paths.src,
-            outdir=paths.out,
-            doctreedir=paths.doctrees,
-            buildername="html",
-            status=sys.stdout if verbose else status,
-            warning=stream,
-            freshenv=False,
-            parallel=jobs,
-        )
+    with sphinx_app(paths, "html", stream, sys.stdout if verbose else status, jobs) as app:
         app.connect("env-before-read-docs", before_read)
         app.connect("env-get-updated", get_updated, priority=900)
-        app.connect("write-started", write_started)
         started = time.time()
         with _collector_for_large_trees():
             app.build()

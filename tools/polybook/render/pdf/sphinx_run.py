@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from polybook.render.project import SitePaths
-from polybook.render.sphinx_run import PhaseStream
+from polybook.render.sphinx_run import PhaseStream, sphinx_app
 
 
 @dataclass(slots=True)
@@ -25,34 +25,15 @@ class LatexSphinxRun:
 
 def run_sphinx_latex(paths: SitePaths, jobs: int = 1, verbose: bool = False) -> LatexSphinxRun:
     """Sphinx's `latex` builder (polybook's, `sphinx_latex.py`): src -> paths.out."""
-    from sphinx.application import Sphinx
-    from sphinx.util.console import nocolor
-    from sphinx.util.docutils import docutils_namespace, patch_docutils
-
-    nocolor()
     run = LatexSphinxRun()
     stream = PhaseStream()
 
     def before_read(app: Any, env: Any, docnames: list[str]) -> None:
         run.read.update(docnames)
 
-    def write_started(app: Any, builder: Any) -> None:
-        stream.phase = "write"
-
-    with patch_docutils(paths.src), docutils_namespace():
-        app = Sphinx(
-            srcdir=paths.src,
-            confdir=paths.src,
-            outdir=paths.out,
-            doctreedir=paths.doctrees,
-            buildername="latex",
-            status=sys.stdout if verbose else io.StringIO(),
-            warning=stream,
-            freshenv=False,
-            parallel=jobs,
-        )
+    status = sys.stdout if verbose else io.StringIO()
+    with sphinx_app(paths, "latex", stream, status, jobs) as app:
         app.connect("env-before-read-docs", before_read)
-        app.connect("write-started", write_started)
         app.build()
         run.all_docs = set(app.env.found_docs)
     run.warnings = {phase: "".join(parts) for phase, parts in stream.text.items()}
