@@ -47,7 +47,8 @@ def parse_fence_info(info: str) -> FenceInfo:
 
 
 def is_marker_line(line: str) -> bool:
-    return grammar.TAB_MARKER.match(line.strip()) is not None
+    # every marker holds "tab" (`%%tab`, `#@tab`): most lines are settled without the pattern
+    return "tab" in line and grammar.TAB_MARKER.match(line.strip()) is not None
 
 
 def parse_marker(

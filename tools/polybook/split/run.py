@@ -21,7 +21,6 @@ from polybook.pages import map_pages
 from polybook.source.book import Book
 from polybook.source.model import CodeCell, Page
 from polybook.split.aliases import AliasTable
-from polybook.split.asttab import resolve_line_by_line
 from polybook.split.model import Notebook
 from polybook.split.notebook import Resolved, build_notebook
 from polybook.split.select import ExistenceRule, page_frameworks
@@ -116,6 +115,8 @@ def split_page(
             continue
         if resolve is not None and not resolve(cell):
             continue
+        from polybook.split.asttab import resolve_line_by_line
+
         wanted = [fw for fw in frameworks if cell.belongs_to(fw, default)]
         per_fw = resolve_line_by_line(cell.source, wanted)
         if per_fw is None:
