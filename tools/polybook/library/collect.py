@@ -239,7 +239,8 @@ def _code(
     kept, origin = textual_select(cell.source, framework, library)
     if not kept:
         return [], (cell.line,)
-    return kept, tuple(cell.book_line(i) for i in origin)
+    lines, last = cell.lines, len(cell.lines) - 1
+    return kept, tuple(lines[min(i, last)] for i in origin)
 
 
 def _mark_diagnostics(

@@ -21,8 +21,8 @@ from polybook.pages import map_pages
 from polybook.source.book import Book
 from polybook.source.model import CodeCell, Page
 from polybook.split.aliases import AliasTable
-from polybook.split.model import Notebook
-from polybook.split.notebook import Resolved, build_notebook
+from polybook.split.model import Cell, Notebook
+from polybook.split.notebook import Resolved, build_code_notebook, build_notebook
 from polybook.split.select import ExistenceRule, page_frameworks
 
 MANIFEST = ".polybook-split.json"
@@ -140,10 +140,16 @@ def split_page(
             lines = tuple(cell.source_line(i) for i in resolution.origin)
             resolved[fw][cell.line] = (resolution.text, lines)
     specs = kernelspecs or {}
-    source = page if markdown else replace(page, blocks=tuple(page.code_cells))
-    notebooks = {
-        fw: build_notebook(source, fw, ordered, resolved[fw], specs.get(fw)) for fw in frameworks
-    }
+    shared: dict[int, Cell] = {}
+    if markdown:
+        notebooks = {
+            fw: build_notebook(page, fw, ordered, resolved[fw], specs.get(fw), shared)
+            for fw in frameworks
+        }
+    else:
+        notebooks = {
+            fw: build_code_notebook(page, fw, ordered, resolved[fw], shared) for fw in frameworks
+        }
     if aliases:
         notebooks = _rewrite_aliases(page, notebooks, aliases, diagnostics)
     return PageSplit(notebooks, tuple(diagnostics), frozenset(done))
