@@ -142,7 +142,7 @@ def _show_widget(listed: tuple[str, ...], choice: str) -> None:
         select(str(change["new"]))
 
     buttons.observe(changed, names="value")
-    display(buttons)
+    display(buttons)  # type: ignore[no-untyped-call]
 
 
 # ---- cells
@@ -196,7 +196,7 @@ def load_ipython_extension(ipython: Any) -> None:
     from IPython.core.magic import Magics, cell_magic, magics_class
 
     @magics_class
-    class TabMagics(Magics):  # type: ignore[misc]
+    class TabMagics(Magics):  # type: ignore[misc, unused-ignore]
         @cell_magic  # type: ignore[untyped-decorator, unused-ignore]
         def tab(self, line: str, cell: str) -> None:
             """`%%tab a, b`: run the cell when one of them is selected (reached
@@ -205,7 +205,8 @@ def load_ipython_extension(ipython: Any) -> None:
             if not runs(marker):
                 skipped(_skip_note(marker))
                 return
-            result = self.shell.run_cell(cell, store_history=False)
+            shell: Any = self.shell
+            result = shell.run_cell(cell, store_history=False)
             result.raise_error()
 
     ipython.register_magics(TabMagics)
