@@ -36,6 +36,10 @@ def page_ref(book: Book, page: str, lang: str | None) -> PageRef:
                 return _known(book, PageRef(name, candidate.relative_to(root).as_posix()))
     rel = page.removeprefix("./")
     rel = rel if rel.endswith(".md") else rel + ".md"
+    for name in langs:
+        prefix = book.display(name, "x")[:-1]  # "chapters/en/"
+        if prefix and rel.startswith(prefix):
+            return _known(book, PageRef(name, rel[len(prefix) :]))
     return _known(book, PageRef(lang or book.config.source_language, rel))
 
 
@@ -71,4 +75,4 @@ def edit_page(book: Book, ref: PageRef, framework: str, out: Path | None = None)
     path = out or default_out(book, ref, framework)
     write_atomic(path, stamped(notebook, sha256(data)).to_json())
     shown = os.path.relpath(path) if path.is_absolute() else str(path)
-    return EditResult(Path(shown), note)
+    return EditResult(path if shown.startswith("..") else Path(shown), note)

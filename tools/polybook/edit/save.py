@@ -134,7 +134,7 @@ def _match(saved: Saved, base: Notebook, file: str) -> list[tuple[Cell, Cell]]:
     previous: Cell | None = None
     last = -1
     for cell in saved.notebook.cells:
-        index = ids.index(cell.id) if cell.id in ids else -1
+        index = _index(ids, cell)
         if added(cell) or index < 0 or index in placed:
             where = describe(previous) if previous is not None else "the top of the notebook"
             line = base.cells[last].line if last >= 0 else 0
@@ -182,6 +182,14 @@ def _match(saved: Saved, base: Notebook, file: str) -> list[tuple[Cell, Cell]]:
                 )
             )
     return [(base.cells[i], placed[i]) for i in range(len(base.cells))]
+
+
+def _index(ids: tuple[str, ...], cell: Cell) -> int:
+    """The cell's position in the version it came from (-1: none), whatever its kind now."""
+    for kind in ("code", "md"):
+        if f"{kind}-L{cell.line}" in ids:
+            return ids.index(f"{kind}-L{cell.line}")
+    return -1
 
 
 def _start(cell: Cell) -> str:
