@@ -138,3 +138,12 @@ def test_pth_file(tmp_path: Path) -> None:
         check=True,
     )
     assert done.stdout == text
+
+
+@pytest.mark.parametrize("name", ["d2lbook.tab", "polybook.tab"])
+def test_split_drops_the_first_cell_either_way(name: str) -> None:
+    from polybook.source.parser import parse_page
+
+    text = f"```{{.python .input}}\n%load_ext {name}\ntab.interact_select(['a', 'b'])\n```\n\n# T\n"
+    page = parse_page(text.encode(), lang="en", path="p.md", file="p.md", known=("a", "b"))
+    assert list(page.code_cells) == []
