@@ -108,7 +108,6 @@ class Code(Enum):
     EDIT_NOT_REPRODUCED = ("PB409", Severity.ERROR, "edit-not-reproduced")
     EDIT_SHARED = ("PB410", Severity.INFO, "edit-shared")
     EDIT_NO_NOTEBOOK = ("PB411", Severity.ERROR, "edit-no-notebook")
-    EDIT_OUTPUTS = ("PB412", Severity.INFO, "edit-outputs")
 
     @property
     def id(self) -> str:
