@@ -95,6 +95,19 @@ class Code(Enum):
     PDF_SETTING = ("PB216", Severity.WARNING, "pdf-setting")
     PDF_NOT_HONOURED = ("PB217", Severity.WARNING, "pdf-not-honoured")
     PDF_OVERFULL_TEXT = ("PB218", Severity.INFO, "pdf-overfull-text")
+    # `polybook edit` (edit/): notebooks for Jupyter and their changes written back
+    EDIT_NOT_EDIT_NOTEBOOK = ("PB400", Severity.ERROR, "edit-not-an-edit-notebook")
+    EDIT_PAGE_CHANGED = ("PB401", Severity.ERROR, "edit-page-changed")
+    EDIT_CELL_ADDED = ("PB402", Severity.ERROR, "edit-cell-added")
+    EDIT_CELL_DELETED = ("PB403", Severity.ERROR, "edit-cell-deleted")
+    EDIT_CELL_MOVED = ("PB404", Severity.ERROR, "edit-cell-moved")
+    EDIT_CELL_KIND = ("PB405", Severity.ERROR, "edit-cell-kind")
+    EDIT_LINE_NOT_VERBATIM = ("PB406", Severity.ERROR, "edit-line-not-verbatim")
+    EDIT_SPAN = ("PB407", Severity.ERROR, "edit-span")
+    EDIT_AMBIGUOUS_INSERT = ("PB408", Severity.ERROR, "edit-ambiguous-insert")
+    EDIT_NOT_REPRODUCED = ("PB409", Severity.ERROR, "edit-not-reproduced")
+    EDIT_SHARED = ("PB410", Severity.INFO, "edit-shared")
+    EDIT_NO_NOTEBOOK = ("PB411", Severity.ERROR, "edit-no-notebook")
 
     @property
     def id(self) -> str:
