@@ -127,9 +127,11 @@ def test_fallback_never_shadows_a_real_d2lbook(tmp_path: Path) -> None:
 
 def test_pth_file(tmp_path: Path) -> None:
     text = pth_text(tmp_path)
-    assert text == (
-        f"{tmp_path}\n{tmp_path / 'tools'}\nimport polybook.tab.fallback as _pb; _pb.install()\n"
-    )
+    fallback = tmp_path / "tools" / "polybook" / "tab" / "fallback.py"
+    first, line, end = text.split("\n")
+    assert (first, end) == (str(tmp_path), "")
+    assert line.startswith("import importlib.util as _u; ")
+    assert repr(str(fallback)) in line and line.endswith(f"_m.install({str(tmp_path / 'tools')!r})")
     # what env.mk runs: `python -m polybook.tab.fallback ROOT`
     done = subprocess.run(
         [sys.executable, "-m", "polybook.tab.fallback", str(tmp_path)],
@@ -138,6 +140,23 @@ def test_pth_file(tmp_path: Path) -> None:
         check=True,
     )
     assert done.stdout == text
+
+
+def test_pth_line_serves_polybook_without_its_distribution_metadata() -> None:
+    """The `.pth` line of this checkout, run in a bare interpreter: `polybook`
+    and `d2lbook.tab` import from `tools/`, while `tools/` (which holds the
+    editable install's `polybook.egg-info`) stays off `sys.path`, so the
+    environment's `pip check` sees no polybook distribution."""
+    line = pth_text(TOOLS.parent).split("\n")[1]
+    code = (
+        line + "\n"
+        "import importlib.metadata, d2lbook.tab, polybook.tab\n"
+        "names = {d.metadata['Name'] for d in importlib.metadata.distributions()}\n"
+        "print(polybook.__file__ == " + repr(str(TOOLS / "polybook" / "__init__.py")) + ","
+        " d2lbook.tab.selected is polybook.tab.selected,"
+        " 'polybook' in names, " + repr(str(TOOLS)) + " in sys.path)"
+    )
+    assert _python(code) == "True True False False"
 
 
 @pytest.mark.parametrize("name", ["d2lbook.tab", "polybook.tab"])

@@ -9,22 +9,34 @@ serves a small `d2lbook` package whose `tab` module is polybook's runtime.
 
 The framework environments get it from their `polybook.pth` (written by
 `python -m polybook.tab.fallback ROOT`, see tools/make/env.mk): the book root
-(for `d2l`), the `tools` folder (for `polybook.tab`) and one line that calls
-`install()`. Only the standard library is imported at interpreter start.
+(for `d2l`) and one line that loads this file by its path and calls
+`install(TOOLS)`. The `tools` folder itself is not put on `sys.path`: it holds
+the `polybook.egg-info` of the toolchain's editable install, which would make
+the environment's `pip check` (and importlib.metadata) see a polybook
+distribution whose requirements the environment does not have. The finder
+serves the `polybook` package from `TOOLS/polybook` instead, again only when
+no other finder has one. Only the standard library is imported at
+interpreter start.
 """
 
 from __future__ import annotations
 
 import importlib.abc
 import importlib.machinery
+import importlib.util
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
 NAMES = ("d2lbook", "d2lbook.tab")
-# the .pth line: `site` executes lines that start with `import`
-PTH_IMPORT = "import polybook.tab.fallback as _pb; _pb.install()"
+# the .pth line (`site` executes lines that start with `import`): this file,
+# loaded by its path under a private name, installs the finder
+PTH_IMPORT = (
+    "import importlib.util as _u; "
+    "_s = _u.spec_from_file_location('_polybook_fallback', {file!r}); "
+    "_m = _u.module_from_spec(_s); _s.loader.exec_module(_m); _m.install({tools!r})"
+)
 
 
 class _Loader(importlib.abc.Loader):
@@ -43,7 +55,13 @@ class _Loader(importlib.abc.Loader):
 
 
 class D2lbookFallback(importlib.abc.MetaPathFinder):
-    """Serves `d2lbook` and `d2lbook.tab` when no other finder does."""
+    """Serves `d2lbook` and `d2lbook.tab`, and `polybook` from `tools`, when no
+    other finder does."""
+
+    polybook_fallback = True  # recognised across copies of this module
+
+    def __init__(self, tools: str | None = None) -> None:
+        self.tools = tools
 
     def find_spec(
         self,
@@ -51,6 +69,11 @@ class D2lbookFallback(importlib.abc.MetaPathFinder):
         path: Sequence[str] | None = None,
         target: ModuleType | None = None,
     ) -> importlib.machinery.ModuleSpec | None:
+        if fullname == "polybook" and self.tools is not None:
+            package = Path(self.tools) / "polybook"
+            return importlib.util.spec_from_file_location(
+                "polybook", package / "__init__.py", submodule_search_locations=[str(package)]
+            )
         if fullname not in NAMES:
             return None
         is_package = fullname == "d2lbook"
@@ -60,15 +83,18 @@ class D2lbookFallback(importlib.abc.MetaPathFinder):
         return spec
 
 
-def install() -> None:
-    """Append the fallback finder to `sys.meta_path` (once)."""
-    if not any(isinstance(f, D2lbookFallback) for f in sys.meta_path):
-        sys.meta_path.append(D2lbookFallback())
+def install(tools: str | None = None) -> None:
+    """Append the fallback finder to `sys.meta_path` (once); with `tools`, it
+    also serves the `polybook` package found there."""
+    if not any(getattr(f, "polybook_fallback", False) for f in sys.meta_path):
+        sys.meta_path.append(D2lbookFallback(tools))
 
 
 def pth_text(root: Path) -> str:
     """The `polybook.pth` of a framework environment for the book at `root`."""
-    return f"{root}\n{root / 'tools'}\n{PTH_IMPORT}\n"
+    tools = root / "tools"
+    line = PTH_IMPORT.format(file=str(tools / "polybook" / "tab" / "fallback.py"), tools=str(tools))
+    return f"{root}\n{line}\n"
 
 
 if __name__ == "__main__":  # python -m polybook.tab.fallback ROOT > site-packages/polybook.pth
