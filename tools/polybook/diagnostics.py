@@ -95,6 +95,23 @@ class Code(Enum):
     PDF_SETTING = ("PB216", Severity.WARNING, "pdf-setting")
     PDF_NOT_HONOURED = ("PB217", Severity.WARNING, "pdf-not-honoured")
     PDF_OVERFULL_TEXT = ("PB218", Severity.INFO, "pdf-overfull-text")
+    # translations (polybook i18n, polybook migrate): positions in the translated page
+    I18N_MISSING_PAGE = ("PB300", Severity.WARNING, "i18n-missing-page")
+    I18N_UNTRANSLATED = ("PB301", Severity.WARNING, "i18n-untranslated-prose")
+    I18N_STALE_CODE = ("PB302", Severity.WARNING, "i18n-stale-code")
+    I18N_MISSING_CODE_CELL = ("PB303", Severity.WARNING, "i18n-missing-code-cell")
+    I18N_EXTRA_CODE_CELL = ("PB304", Severity.WARNING, "i18n-extra-code-cell")
+    I18N_MISSING_LABEL = ("PB305", Severity.WARNING, "i18n-missing-label")
+    I18N_STRUCTURE = ("PB306", Severity.WARNING, "i18n-structure")
+    I18N_TRANSLATED_STRING = ("PB307", Severity.INFO, "i18n-translated-string")
+    I18N_EXTRA_PAGE = ("PB308", Severity.INFO, "i18n-extra-page")
+    I18N_UNKNOWN_PAGE = ("PB309", Severity.ERROR, "i18n-unknown-page")
+    SYNC_AMBIGUOUS = ("PB310", Severity.ERROR, "sync-ambiguous")
+    SYNC_LABEL_NOT_RESTORED = ("PB311", Severity.WARNING, "sync-label-not-restored")
+    SYNC_NOT_EQUAL = ("PB312", Severity.ERROR, "sync-not-equal")
+    SYNC_NO_ORIGIN = ("PB313", Severity.WARNING, "sync-no-origin")
+    MIGRATE_NOT_EQUIVALENT = ("PB320", Severity.ERROR, "migrate-not-equivalent")
+    MIGRATE_STALE_MARKER = ("PB321", Severity.WARNING, "migrate-stale-marker")
 
     @property
     def id(self) -> str:
