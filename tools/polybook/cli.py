@@ -94,6 +94,7 @@ STAGE_COMMANDS = (
     "polybook.library.command",
     "polybook.execute.command",
     "polybook.render.command",
+    "polybook.i18n.command",
 )
 
 
