@@ -74,12 +74,13 @@ class Guess:
 def prose_text(inline: Inline) -> str:
     """The words of an inline content: its text tokens, without link targets,
     URLs, code spans, math, roles or images."""
-    parts = [t.text for t in inline.tokens if t.kind is TokenKind.TEXT]
-    text = " ".join(parts)
-    return _URL.sub(" ", _LINK_TARGET.sub("] ", text))
+    return " ".join(t.text for t in inline.tokens if t.kind is TokenKind.TEXT)
 
 
 def words(text: str) -> list[str]:
+    """The words of `text`, lower case (link targets and URLs left out; a word
+    with an apostrophe is two: `l'élagage`)."""
+    text = _URL.sub(" ", _LINK_TARGET.sub("] ", text))
     out: list[str] = []
     for word in _WORD.findall(text.lower()):
         out.extend(w for w in re.split(r"'", word) if w)

@@ -91,6 +91,10 @@ class LanguageStatus:
         )
 
 
+def _count(n: int, kind: Kind) -> str:
+    return f"{n} {kind.value if n == 1 else PLURAL[kind]}"
+
+
 def _structure_findings(target: Page, origin: Page, mine: Structure, theirs: Structure) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for kind in Kind:
@@ -109,7 +113,7 @@ def _structure_findings(target: Page, origin: Page, mine: Structure, theirs: Str
                 Code.I18N_STRUCTURE,
                 target.file,
                 line,
-                f"{len(a)} {PLURAL[kind]} here, {len(b)} in {origin.file}{where}",
+                f"{_count(len(a), kind)} here, {_count(len(b), kind)} in {origin.file}{where}",
             )
         )
     for dropped in dropped_labels(theirs, mine):
