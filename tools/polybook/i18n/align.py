@@ -2,9 +2,10 @@
 
 Cells pair only with cells of the same framework set (a cell's effective
 frameworks: its marker, `all`, or the default tab of its page's language, so
-a legacy `#@tab` page pairs with a `%%tab` origin), in page order, scoring
-1 + the similarity of their code (difflib over the code-line keys). The
-pairing maximises the total score (dynamic programming). It is ambiguous
+a legacy `#@tab` page pairs with a `%%tab` origin), in their order among
+the cells of that set, scoring 1 + the similarity of their code (difflib
+over the code-line keys). The pairing maximises the total score (dynamic
+programming). It is ambiguous
 when a cell could pair, in an alignment scoring within `TOLERANCE` of the
 best, with another cell than the chosen one, and its chosen partner is not
 the same code: then nothing is guessed.
@@ -21,7 +22,6 @@ from polybook.source.model import CodeCell
 from polybook.split.notebook import code_frameworks
 
 TOLERANCE = 0.05
-_NONE = float("-inf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,17 +53,19 @@ class Alignment:
 
 
 def _score(a: Cells, b: Cells, i: int, j: int) -> float:
-    if a.frameworks[i] != b.frameworks[j]:
-        return _NONE
     if a.keys[i] == b.keys[j]:
         return 2.0
     ratio = difflib.SequenceMatcher(None, a.keys[i], b.keys[j], autojunk=False).ratio()
     return 1.0 + ratio
 
 
-def align(mine: Cells, theirs: Cells) -> Alignment:
-    m, n = len(mine.cells), len(theirs.cells)
-    score = [[_score(mine, theirs, i, j) for j in range(n)] for i in range(m)]
+def _align_group(
+    mine: Cells, theirs: Cells, rows: list[int], cols: list[int]
+) -> tuple[list[tuple[int, int]], list[tuple[int, tuple[int, ...]]]]:
+    """The best order-keeping pairing of the cells `rows` (translation) with
+    `cols` (origin), all of one framework set, and the ambiguous ones."""
+    m, n = len(rows), len(cols)
+    score = [[_score(mine, theirs, rows[i], cols[j]) for j in range(n)] for i in range(m)]
     fwd = [[0.0] * (n + 1) for _ in range(m + 1)]
     for i in range(1, m + 1):
         for j in range(1, n + 1):
@@ -76,25 +78,38 @@ def align(mine: Cells, theirs: Cells) -> Alignment:
     pairs: list[tuple[int, int]] = []
     i, j = m, n
     while i > 0 and j > 0:
-        if fwd[i][j] == fwd[i - 1][j - 1] + score[i - 1][j - 1] and score[i - 1][j - 1] > _NONE:
+        if fwd[i][j] == fwd[i - 1][j - 1] + score[i - 1][j - 1]:
             pairs.append((i - 1, j - 1))
             i, j = i - 1, j - 1
         elif fwd[i][j] == fwd[i - 1][j]:
             i -= 1
         else:
             j -= 1
-    pairs.reverse()
     chosen = dict(pairs)
     ambiguous: list[tuple[int, tuple[int, ...]]] = []
     for a in range(m):
         near = [
             b
             for b in range(n)
-            if score[a][b] > _NONE and fwd[a][b] + score[a][b] + bwd[a + 1][b + 1] >= best - TOLERANCE
+            if fwd[a][b] + score[a][b] + bwd[a + 1][b + 1] >= best - TOLERANCE
         ]
         partner = chosen.get(a)
-        exact = partner is not None and mine.keys[a] == theirs.keys[partner]
-        others = tuple(b for b in near if b != partner)
+        exact = partner is not None and mine.keys[rows[a]] == theirs.keys[cols[partner]]
+        others = tuple(cols[b] for b in near if b != partner)
         if others and not exact:
-            ambiguous.append((a, others))
-    return Alignment(tuple(pairs), tuple(ambiguous))
+            ambiguous.append((rows[a], others))
+    return [(rows[a], cols[b]) for a, b in reversed(pairs)], ambiguous
+
+
+def align(mine: Cells, theirs: Cells) -> Alignment:
+    """Cells of each framework set paired in their order (cells of different
+    sets may be ordered differently on the two pages: no notebook sees it)."""
+    pairs: list[tuple[int, int]] = []
+    ambiguous: list[tuple[int, tuple[int, ...]]] = []
+    for group in dict.fromkeys(mine.frameworks + theirs.frameworks):
+        rows = [i for i, f in enumerate(mine.frameworks) if f == group]
+        cols = [j for j, f in enumerate(theirs.frameworks) if f == group]
+        found, unclear = _align_group(mine, theirs, rows, cols)
+        pairs.extend(found)
+        ambiguous.extend(unclear)
+    return Alignment(tuple(sorted(pairs)), tuple(sorted(ambiguous)))
