@@ -120,12 +120,14 @@ def migrate_page(page: Page, text: PageText, frameworks: tuple[str, ...]) -> Mig
 
 def _first_difference(before: dict[str, list[Cell]], after: dict[str, list[Cell]]) -> int:
     """The book line of the first code cell that the migration would change."""
-    lines = [1]
+    lines: list[int] = []
     for fw in before.keys() | after.keys():
         a, b = before.get(fw, []), after.get(fw, [])
-        for x, y in zip(a, b, strict=False):
-            if x.source != y.source:
-                lines.append(x.line)
-        if len(a) != len(b):
-            lines.append(a[min(len(a), len(b))].line if len(a) > len(b) else 1)
-    return min(lines[1:], default=1)
+        k = 0
+        while k < len(a) and k < len(b) and a[k].source == b[k].source:
+            k += 1
+        if k < len(a):
+            lines.append(a[k].line)
+        elif a and k < len(b):
+            lines.append(a[-1].line)
+    return min(lines, default=1)
