@@ -9,6 +9,7 @@ this test prints (`pytest -s`).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 
 import pytest
 
@@ -37,7 +38,7 @@ def _seed_paragraphs() -> list[tuple[str, int, str, str]]:
     return out
 
 
-def _measure(candidates_of: dict[str, tuple[str, ...]] | None) -> Counter[str]:
+def _measure(candidates_of: Mapping[str, tuple[str, ...]] | None) -> Counter[str]:
     counts: Counter[str] = Counter()
     for seed, line, text, truth in _seed_paragraphs():
         candidates = LANGUAGES if candidates_of is None else candidates_of[truth]
@@ -101,4 +102,12 @@ def test_identify(text: str, expected: str | None) -> None:
 
 
 def test_words_leave_out_apostrophes_and_numbers() -> None:
-    assert words("L'élagage de 2 pixels, d'une image") == ["l", "élagage", "de", "pixels", "d", "une", "image"]
+    assert words("L'élagage de 2 pixels, d'une image") == [
+        "l",
+        "élagage",
+        "de",
+        "pixels",
+        "d",
+        "une",
+        "image",
+    ]

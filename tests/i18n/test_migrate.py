@@ -52,11 +52,7 @@ def test_legacy_seeds_migrate_split_equivalent_and_idempotent(seed: str) -> None
     # nothing else changed: removing the header and the marker lines gives the page back
     before = [ln for ln in data.decode().split("\n") if not ln.startswith("#@tab")]
     header = 5
-    after = [
-        ln
-        for ln in result.after.text().split("\n")[header:]
-        if not ln.startswith("%%tab")
-    ]
+    after = [ln for ln in result.after.text().split("\n")[header:] if not ln.startswith("%%tab")]
     assert after == before
 
 
@@ -134,7 +130,8 @@ def test_the_legacy_fixture_translation(i18nbook: Path, capsys: pytest.CaptureFi
     assert main(argv) == 0
     text = (i18nbook / "chapters" / "vi" / "chapter_a" / "code.md").read_text(encoding="utf-8")
     assert text.startswith(
-        "```{.python .input}\n%load_ext d2lbook.tab\ntab.interact_select(['mxnet', 'pytorch'])\n```\n\n# Mã\n"
+        "```{.python .input}\n%load_ext d2lbook.tab\n"
+        "tab.interact_select(['mxnet', 'pytorch'])\n```\n\n# Mã\n"
     )
     assert "```{.python .input}\n%%tab mxnet\nfrom mxnet import np\n" in text
     assert "#@tab" not in text

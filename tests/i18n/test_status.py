@@ -14,7 +14,9 @@ from polybook.source.book import Book
 from tests.conftest import REPO
 
 
-def _status(root: Path, lang: str | None = None, origin: Path | None = None) -> list[LanguageStatus]:
+def _status(
+    root: Path, lang: str | None = None, origin: Path | None = None
+) -> list[LanguageStatus]:
     return [language_status(t) for t in translations(Book.open(root), lang, origin)]
 
 
@@ -69,7 +71,8 @@ def test_a_legacy_translation_compares_with_a_new_syntax_source(i18nbook: Path) 
 def test_code_cells_missing_and_extra_and_structure(i18nbook: Path) -> None:
     en = i18nbook / "chapters" / "en" / "chapter_a" / "code.md"
     text = en.read_text(encoding="utf-8")
-    text += "\n## More\n\nA new section of the source.\n\n```{.python .input}\n%%tab pytorch\nw = x + 1\n```\n"
+    text += "\n## More\n\nA new section of the source.\n\n"
+    text += "```{.python .input}\n%%tab pytorch\nw = x + 1\n```\n"
     en.write_text(text, encoding="utf-8")
     fr = i18nbook / "chapters" / "fr" / "chapter_a" / "code.md"
     lines = fr.read_text(encoding="utf-8").split("\n")

@@ -80,7 +80,8 @@ def test_legacy_translation_gets_a_cell_in_its_own_syntax(i18nbook: Path) -> Non
     before it, with a `#@tab` marker naming its frameworks."""
     en = i18nbook / "chapters" / "en" / "chapter_a" / "code.md"
     text = en.read_text(encoding="utf-8").replace(
-        "x = torch.ones(3)\n```\n", "x = torch.ones(3)\n```\n\n```{.python .input}\n%%tab pytorch\nprint(x.shape)\n```\n"
+        "x = torch.ones(3)\n```\n",
+        "x = torch.ones(3)\n```\n\n```{.python .input}\n%%tab pytorch\nprint(x.shape)\n```\n",
     )
     en.write_text(text, encoding="utf-8")
     vi = i18nbook / "chapters" / "vi" / "chapter_a" / "code.md"
@@ -146,17 +147,39 @@ def test_d2lbook_translation_written_with_its_origin(d2lbook_pair: tuple[Path, P
     ("translated", "origin", "expected"),
     [
         # unchanged code: everything the translator wrote stays
-        ("# un\nx = 1  # deux\ny = 'titre'\n", "# one\nx = 1  # two\ny = 'title'\n",
-         "# un\nx = 1  # deux\ny = 'titre'\n"),
+        (
+            "# un\nx = 1  # deux\ny = 'titre'\n",
+            "# one\nx = 1  # two\ny = 'title'\n",
+            "# un\nx = 1  # deux\ny = 'titre'\n",
+        ),
         # a changed line takes the source's comment before it
         ("# un\nx = 1\n", "# one\nx = 2\n", "# one\nx = 2\n"),
         # a comment between two unchanged lines stays
-        ("x = 0\n# un\ny = 1\nz = 1\n", "x = 9\n# one\ny = 1\nz = 2\n", "x = 9\n# one\ny = 1\nz = 2\n"),
-        ("a = 0\nb = 1\n# un\nc = 2\nd = 5\n", "a = 0\nb = 1\n# one\nc = 2\nd = 6\n",
-         "a = 0\nb = 1\n# un\nc = 2\nd = 6\n"),
+        (
+            "x = 0\n# un\ny = 1\nz = 1\n",
+            "x = 9\n# one\ny = 1\nz = 2\n",
+            "x = 9\n# one\ny = 1\nz = 2\n",
+        ),
+        (
+            "a = 0\nb = 1\n# un\nc = 2\nd = 5\n",
+            "a = 0\nb = 1\n# one\nc = 2\nd = 6\n",
+            "a = 0\nb = 1\n# un\nc = 2\nd = 6\n",
+        ),
         # lines the source added
         ("x = 1\n", "x = 1\ny = 2\n", "x = 1\ny = 2\n"),
     ],
 )
 def test_merge_code(translated: str, origin: str, expected: str) -> None:
     assert merge_code(translated.rstrip("\n"), origin.rstrip("\n")) == expected.rstrip("\n")
+
+
+def test_a_page_the_source_lacks_is_named(
+    i18nbook: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    extra = i18nbook / "chapters" / "fr" / "chapter_a" / "extra.md"
+    extra.write_text("# En plus\n\nUne page que la source n'a pas.\n", encoding="utf-8")
+    argv = ["--book", str(i18nbook), "i18n", "sync-code", "--lang", "fr", "chapter_a/extra.md"]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "chapters/fr/chapter_a/extra.md:1: warning PB313: no en page chapter_a/extra.md" in err
+    assert "sync-code fr: 0 of 0 pages" in err

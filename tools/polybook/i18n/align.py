@@ -89,9 +89,7 @@ def _align_group(
     ambiguous: list[tuple[int, tuple[int, ...]]] = []
     for a in range(m):
         near = [
-            b
-            for b in range(n)
-            if fwd[a][b] + score[a][b] + bwd[a + 1][b + 1] >= best - TOLERANCE
+            b for b in range(n) if fwd[a][b] + score[a][b] + bwd[a + 1][b + 1] >= best - TOLERANCE
         ]
         partner = chosen.get(a)
         exact = partner is not None and mine.keys[rows[a]] == theirs.keys[cols[partner]]

@@ -64,9 +64,12 @@ def code_lines(source: str) -> list[CodeLine]:
             row, col = token.start
             if token.type == tokenize.COMMENT:
                 comment_at[row - 1] = col
-            elif token.type == tokenize.STRING and token.start[0] == token.end[0]:
-                if is_text_literal(token.string):
-                    literals.setdefault(row - 1, []).append((col, token.end[1], token.string))
+            elif (
+                token.type == tokenize.STRING
+                and token.start[0] == token.end[0]
+                and is_text_literal(token.string)
+            ):
+                literals.setdefault(row - 1, []).append((col, token.end[1], token.string))
     except (tokenize.TokenError, SyntaxError, IndentationError):
         comment_at, literals = {}, {}
     out: list[CodeLine] = []

@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING
 from polybook.source.book import Book
 
 if TYPE_CHECKING:
+    from polybook.diagnostics import Diagnostic
     from polybook.i18n.books import Translation
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     i18n = sub.add_parser(
@@ -132,7 +134,7 @@ def _one_translation(book: Book, args: argparse.Namespace) -> Translation:
 
 
 def cmd_sync(book: Book, args: argparse.Namespace) -> int:
-    from polybook.diagnostics import has_errors
+    from polybook.diagnostics import Code, Diagnostic, has_errors
     from polybook.i18n.books import I18nSetupError
     from polybook.i18n.edits import unified_diff, write_page
     from polybook.i18n.sync import sync_page
@@ -142,13 +144,24 @@ def cmd_sync(book: Book, args: argparse.Namespace) -> int:
     except I18nSetupError as exc:
         return _fail(str(exc))
     target = translation.target
-    both = [p for p in target.pages() if translation.origin.has(p)]
-    pages, unmatched = _select(book, target.lang, both, args.pages)
+    chosen, unmatched = _select(book, target.lang, target.pages(), args.pages)
     errors = _unknown(book, target.lang, unmatched)
     for line in errors:
         print(line, file=sys.stderr)
+    pages = [p for p in chosen if translation.origin.has(p)]
+    for rel in chosen:
+        if rel not in pages and args.pages:
+            print(
+                Diagnostic.make(
+                    Code.SYNC_NO_ORIGIN,
+                    target.display(rel),
+                    1,
+                    f"no {translation.origin.lang} page {rel}: nothing to sync with",
+                ).format(),
+                file=sys.stderr,
+            )
     changed = 0
-    diagnostics = []
+    diagnostics: list[Diagnostic] = []
     for rel in pages:
         result = sync_page(translation, rel, labels=args.labels)
         diagnostics.extend(result.diagnostics)
@@ -183,7 +196,7 @@ def cmd_migrate(book: Book, args: argparse.Namespace) -> int:
     for line in errors:
         print(line, file=sys.stderr)
     changed = 0
-    diagnostics = []
+    diagnostics: list[Diagnostic] = []
     for rel in pages:
         path = book.lang_root(lang) / rel
         page = book.read(lang, rel)

@@ -9,6 +9,7 @@ page is kept byte for byte.
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,7 +69,7 @@ class PageText:
 
     def apply(self, edits: Sequence[Edit]) -> PageText:
         ordered = sorted(edits, key=lambda e: (e.first, e.last))
-        for a, b in zip(ordered, ordered[1:], strict=False):
+        for a, b in itertools.pairwise(ordered):
             if b.first <= a.last or (b.first == a.first and a.last >= a.first):
                 raise EditConflict(f"edits at lines {a.first} and {b.first} overlap")
         lines = list(self.lines)

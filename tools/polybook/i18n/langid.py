@@ -15,44 +15,47 @@ from dataclasses import dataclass
 
 from polybook.source.elements import Inline, TokenKind
 
+
+def _set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # The most frequent function words of each language (articles, pronouns,
 # prepositions, conjunctions, auxiliaries); words shared between two lists
 # count for both.
 STOP_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(
+    "en": _set(
         """the of and to a in is that we for this it as with are be on by an can our
         which from at not or its have has will their these than each into how when
         what also use only but so this was were there then such they you your would
-        should may does do where while both here""".split()
+        should may does do where while both here"""
     ),
-    "fr": frozenset(
+    "fr": _set(
         """le la les de des du et un une est que qui dans pour sur pas par au aux
         nous ce cette ces il elle sont avec plus ou se son sa ses leur leurs on être
-        peut comme mais ne l d qu c n s j y donc ainsi entre chaque tout tous""".split()
+        peut comme mais ne l d qu c n s j y donc ainsi entre chaque tout tous"""
     ),
-    "id": frozenset(
+    "id": _set(
         """yang dan di ke dari untuk dengan ini itu pada adalah dalam kita akan tidak
         atau juga oleh sebagai dapat bisa lebih kami setiap satu karena bahwa maka
-        jika sebuah telah ada agar tersebut namun hanya saat setelah""".split()
+        jika sebuah telah ada agar tersebut namun hanya saat setelah"""
     ),
-    "vi": frozenset(
+    "vi": _set(
         """của và là các có được trong một cho với này những để không chúng ta khi
         như từ thì đó theo ra sẽ vào cũng nhưng mỗi hơn rằng bằng hay nếu đã mà
-        nên lại rồi""".split()
+        nên lại rồi"""
     ),
-    "tr": frozenset(
+    "tr": _set(
         """bir ve bu için ile da de olarak daha çok gibi olan her ama veya ki şu bunu
         sonra kadar değil ise biz bizim olduğu tüm bunlar şimdi önce göre iki hem
-        nasıl""".split()
+        nasıl"""
     ),
 }
 
 # Letters that only (or almost only) one of the languages uses.
 LETTERS: dict[str, frozenset[str]] = {
     "fr": frozenset("éèêàùçœëîïû"),
-    "vi": frozenset(
-        "ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹãõũĩỹ"
-    ),
+    "vi": frozenset("ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹãõũĩỹ"),
     "tr": frozenset("ışğ"),
 }
 LANGUAGES = tuple(STOP_WORDS)

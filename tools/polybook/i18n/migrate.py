@@ -44,9 +44,7 @@ def is_legacy(page: Page) -> bool:
         return False
     if page.interact_line is None:
         return True
-    return any(
-        c.marker is not None and c.marker.syntax is Syntax.LEGACY for c in page.code_cells
-    )
+    return any(c.marker is not None and c.marker.syntax is Syntax.LEGACY for c in page.code_cells)
 
 
 def header(frameworks: tuple[str, ...]) -> list[str]:

@@ -95,7 +95,9 @@ def _count(n: int, kind: Kind) -> str:
     return f"{n} {kind.value if n == 1 else PLURAL[kind]}"
 
 
-def _structure_findings(target: Page, origin: Page, mine: Structure, theirs: Structure) -> list[Diagnostic]:
+def _structure_findings(
+    target: Page, origin: Page, mine: Structure, theirs: Structure
+) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for kind in Kind:
         a, b = mine.of(kind), theirs.of(kind)

@@ -25,7 +25,6 @@ from polybook.i18n.code import CodeComparison
 from polybook.i18n.edits import Edit, PageText
 from polybook.i18n.merge import merge_code
 from polybook.i18n.structure import dropped_labels, structure
-from polybook.i18n.status import STALE_CODES
 from polybook.source.model import ALL, CodeCell, Page, Syntax
 from polybook.source.parser import parse_page
 
@@ -195,14 +194,12 @@ class _PageSync:
             file=self.mine.file,
             known=self.target.frameworks,
         )
-        left = [
-            d
-            for d in CodeComparison(
-                page, self.theirs, self.target.frameworks, self.origin_side.frameworks
-            ).run()
-            if d.code in STALE_CODES and d.code != Code.I18N_MISSING_LABEL.id
-        ]
-        left = [d for d in left if d.code != Code.I18N_STRUCTURE.id]
+        code = {Code.I18N_STALE_CODE.id, Code.I18N_MISSING_CODE_CELL.id}
+        code.add(Code.I18N_EXTRA_CODE_CELL.id)
+        comparison = CodeComparison(
+            page, self.theirs, self.target.frameworks, self.origin_side.frameworks
+        )
+        left = [d for d in comparison.run() if d.code in code]
         for d in left:
             self.diagnostics.append(
                 Diagnostic.make(
