@@ -42,9 +42,8 @@ class Side:
         return self.frameworks[0]
 
     def pages(self) -> tuple[str, ...]:
-        return self.book.page_set(self.lang).notebooks + tuple(
-            sorted(self.book.page_set(self.lang).plain)
-        )
+        """Every page of the language (notebooks and non-notebooks), sorted."""
+        return self.book.page_set(self.lang).pages
 
     def has(self, rel: str) -> bool:
         return (self.book.lang_root(self.lang) / rel).is_file()
