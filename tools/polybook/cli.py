@@ -95,6 +95,7 @@ STAGE_COMMANDS = (
     "polybook.execute.command",
     "polybook.render.command",
     "polybook.edit.command",
+    "polybook.i18n.command",
 )
 
 
