@@ -88,6 +88,11 @@ class SitePages:
             message = f"{p.message} ({self.lang}, {self.site})"
             self.diagnostics.append(Diagnostic.make(p.code, file, p.line, message, p.target))
 
+    def refuse_pages(self) -> None:
+        """Report the pages the site leaves out because they lead out of the book."""
+        for lang in site_languages(self.book, self.lang):
+            self.diagnostics.extend(_in_site(d, self) for d in self.book.refused_pages(lang))
+
     def options(self, page: PageSource) -> ConvertOptions:
         def resolve(path: str) -> str | None:
             self.lookups.append((page.lang, page.rel, path))
@@ -205,8 +210,7 @@ def build_html(
     refs: dict[str, set[str]] = {}
     texts: list[str] = []
     sources = site_pages(book, lang, pages.read)
-    for each in site_languages(book, lang):  # pages that lead out of the book: refused
-        pages.diagnostics.extend(book.refused_pages(each))
+    pages.refuse_pages()
     for page in sources:
         generated = pages.generate(page)
         if generated is None:

@@ -290,6 +290,7 @@ def split_book(
     todo: list[_Job] = []
     fingerprints: dict[str, str] = {}
     settings = split_settings(book, lang)
+    result.diagnostics.extend(book.refused_pages(lang))  # links out of the book: never split
     for rel in book.page_set(lang).notebooks:  # non-notebook pages get none
         data = (book.lang_root(lang) / rel).read_bytes()
         fingerprint = _fingerprint(settings, data, rule, rewrite_aliases)
