@@ -7,6 +7,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from polybook import __version__
 from polybook.config import ConfigError
@@ -15,9 +16,10 @@ from polybook.source.book import Book
 from polybook.split.select import ExistenceRule
 
 
-def _print_diagnostics(diagnostics: list[Diagnostic], stream: object = sys.stderr) -> None:
+def _print_diagnostics(diagnostics: list[Diagnostic], stream: TextIO | None = None) -> None:
+    out = stream or sys.stderr  # looked up when printing: callers may redirect it
     for d in diagnostics:
-        print(d.format(), file=stream)  # type: ignore[call-overload]
+        print(d.format(), file=out)
 
 
 def _summary(diagnostics: list[Diagnostic]) -> str:

@@ -44,13 +44,21 @@ class Code(Enum):
     DOUBLE_BACKTICK_ROLE = ("PB141", Severity.ERROR, "double-backtick-role")
     ROLE_IN_HEADING = ("PB143", Severity.WARNING, "role-in-heading")
     ROLE_IN_LINK = ("PB144", Severity.WARNING, "role-in-link")
+    # paths that lead out of the book (source/contain.py): refused, never published
+    PAGE_OUTSIDE_BOOK = ("PB145", Severity.ERROR, "page-outside-book")
+    TOC_OUTSIDE_BOOK = ("PB146", Severity.ERROR, "toc-outside-book")
+    IMAGE_OUTSIDE_BOOK = ("PB147", Severity.ERROR, "image-outside-book")
+    BIB_OUTSIDE_BOOK = ("PB148", Severity.ERROR, "bib-outside-book")
+    RST_FILE_OUTSIDE_BOOK = ("PB149", Severity.ERROR, "rst-file-outside-book")
     # labels, references, citations, toc
     DUPLICATE_LABEL = ("PB150", Severity.ERROR, "duplicate-label")
     DANGLING_REFERENCE = ("PB151", Severity.ERROR, "dangling-reference")
     MISSING_CITATION = ("PB152", Severity.ERROR, "missing-citation")
     TOC_MISSING_PAGE = ("PB153", Severity.ERROR, "toc-missing-page")
+    BIB_MALFORMED = ("PB154", Severity.ERROR, "bib-malformed")
     BIB_UNREADABLE = ("PB155", Severity.ERROR, "bib-unreadable")
     REFERENCE_KIND = ("PB156", Severity.ERROR, "reference-kind")
+    EMPTY_PAGE = ("PB157", Severity.WARNING, "empty-page")
     # python code after the split
     CODE_SYNTAX = ("PB160", Severity.ERROR, "code-syntax")
     TAB_SELECTED_OUTSIDE_IF = ("PB161", Severity.ERROR, "tab-selected-outside-if")

@@ -26,9 +26,12 @@ def cmd_execute(book: Book, args: argparse.Namespace) -> int:
         from polybook.graph import split_language
 
         print(split_language(book, lang, frameworks).line(), flush=True)
+    refused = book.refused_pages(lang)  # links out of the book: never split or executed
+    for diagnostic in refused:
+        print(diagnostic.format(), file=sys.stderr)
     if not book.config.execute.enabled:  # [build] eval_notebook = False
         print(f"execute {lang}: execution is off in the configuration; nothing executed")
-        return 0
+        return 1 if refused else 0
     jobs = args.jobs or book.config.execute.jobs
     options = ExecuteOptions(
         lang=lang,
@@ -59,7 +62,7 @@ def cmd_execute(book: Book, args: argparse.Namespace) -> int:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(130)
-    return 0 if summary.ok else 1
+    return 0 if summary.ok and not refused else 1
 
 
 def cmd_cache(book: Book, args: argparse.Namespace) -> int:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from polybook.diagnostics import Code, Diagnostic, Severity
+from polybook.graph import site_languages
 from polybook.render import document
 from polybook.render.extras import finish_site, prepare_site, site_conf
 from polybook.render.i18n import Words, words_for
@@ -32,6 +34,7 @@ from polybook.render.project import (
 )
 from polybook.render.stamp import STAMP, Lookup, Stamp, site_digest
 from polybook.render.warnings import Locator, WarningCache, parse, to_diagnostics
+from polybook.source.bibliography import bib_escape, read_bibliography
 from polybook.source.book import Book
 from polybook.source.model import Page
 from polybook.split.model import Notebook
@@ -85,6 +88,11 @@ class SitePages:
             message = f"{p.message} ({self.lang}, {self.site})"
             self.diagnostics.append(Diagnostic.make(p.code, file, p.line, message, p.target))
 
+    def refuse_pages(self) -> None:
+        """Report the pages the site leaves out because they lead out of the book."""
+        for lang in site_languages(self.book, self.lang):
+            self.diagnostics.extend(_in_site(d, self) for d in self.book.refused_pages(lang))
+
     def options(self, page: PageSource) -> ConvertOptions:
         def resolve(path: str) -> str | None:
             self.lookups.append((page.lang, page.rel, path))
@@ -94,7 +102,11 @@ class SitePages:
             self.images[found[0]] = found[1]
             return found[0]
 
-        return ConvertOptions(resolve_image=resolve)
+        return ConvertOptions(
+            resolve_image=resolve,
+            escape=partial(self.book.escape, page.lang, page.rel),
+            image_escape=partial(self.book.image_escape, page.lang, page.rel),
+        )
 
     def notice(self, page: PageSource, code_missing: str | None) -> document.Notice | None:
         config = self.book.config
@@ -198,6 +210,7 @@ def build_html(
     refs: dict[str, set[str]] = {}
     texts: list[str] = []
     sources = site_pages(book, lang, pages.read)
+    pages.refuse_pages()
     for page in sources:
         generated = pages.generate(page)
         if generated is None:
@@ -228,7 +241,7 @@ def build_html(
         spec = replace(spec, mathjax=mathjax_of_site.script)
     files = mathjax_of_site.files if mathjax_of_site is not None else None
     write_support(tree, spec, bib, files, pages.images)
-    tree.prune()
+    removed = tree.prune()
     write_positions(paths.positions, positions)
     result.seconds["generate"] = time.perf_counter() - clock
 
@@ -236,6 +249,7 @@ def build_html(
     workers = jobs if jobs is not None else _workers(paths, tree)
     run = run_sphinx(paths, refs, jobs=workers, verbose=verbose)
     result.read, result.written = len(run.read), len(run.written)
+    tree.unpublish(paths.out, removed)
     pages.diagnostics.extend(finish_site(book, paths))
     result.seconds["sphinx"] = time.perf_counter() - clock
 
@@ -266,8 +280,13 @@ def build_html(
 
 def site_bibliography(pages: SitePages) -> Path | None:
     """The book's bibliography file (`source.bibliography`); None: none, or missing."""
-    source = pages.book.bibliography(pages.parsed.values())
+    book = pages.book
+    source = book.bibliography(pages.parsed.values())
     if source is None:
+        return None
+    refused = bib_escape(book, source)
+    if refused is not None:  # never read, never copied into the site
+        pages.diagnostics.append(_in_site(refused, pages))
         return None
     if not source.path.is_file():
         message = f"bibliography {source.shown} not found ({pages.lang}, {pages.site})"
@@ -275,7 +294,13 @@ def site_bibliography(pages: SitePages) -> Path | None:
             Diagnostic.make(Code.RENDER_SETUP, source.file, source.line, message)
         )
         return None
-    return source.path
+    text, problems = read_bibliography(book, source)
+    pages.diagnostics.extend(_in_site(d, pages) for d in problems)
+    return source.path if text is not None and not problems else None
+
+
+def _in_site(diagnostic: Diagnostic, pages: SitePages) -> Diagnostic:
+    return replace(diagnostic, message=f"{diagnostic.message} ({pages.lang}, {pages.site})")
 
 
 def _workers(paths: SitePaths, tree: Tree) -> int:

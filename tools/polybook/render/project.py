@@ -221,6 +221,18 @@ class Tree:
                 path.rmdir()
         return removed
 
+    def unpublish(self, out: Path, removed: list[Path]) -> None:
+        """Take out of the site at `out` what Sphinx made of sources `prune`
+        removed (a page that is gone or refused, an image no page shows):
+        Sphinx's incremental build forgets them but leaves their files."""
+        shown = {p.name for p in self.kept}
+        for path in removed:
+            rel = path.relative_to(self.root)
+            if path.suffix == ".ipynb":
+                (out / rel.with_suffix(".html")).unlink(missing_ok=True)
+            elif path.name not in shown:
+                (out / "_images" / path.name).unlink(missing_ok=True)
+
 
 def write_support(
     tree: Tree,

@@ -297,6 +297,7 @@ def split_book(
     todo: list[_Job] = []
     fingerprints: dict[str, str] = {}
     settings = split_settings(book, lang)
+    result.diagnostics.extend(book.refused_pages(lang))  # links out of the book: never split
     for rel in book.page_set(lang).notebooks:  # non-notebook pages get none
         data = (book.lang_root(lang) / rel).read_bytes()
         fingerprint = _fingerprint(settings, data, rule, rewrite_aliases)
@@ -334,5 +335,14 @@ def split_book(
         if rel not in new_manifest:
             result.removed.extend(_remove(out, list(entry.outputs)))
     saved = {rel: asdict(entry) for rel, entry in sorted(new_manifest.items())}
-    write_atomic(manifest_path, json.dumps(saved, indent=1, sort_keys=True) + "\n")
+    text = json.dumps(saved, indent=1, sort_keys=True) + "\n"
+    if manifest != new_manifest or _read_text(manifest_path) != text:  # a rerun writes nothing
+        write_atomic(manifest_path, text)
     return result
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
