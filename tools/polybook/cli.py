@@ -7,6 +7,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from polybook import __version__
 from polybook.config import ConfigError
@@ -16,9 +17,9 @@ from polybook.source.book import Book
 from polybook.split.select import ExistenceRule
 
 
-def _print_diagnostics(diagnostics: list[Diagnostic], stream: object = sys.stderr) -> None:
+def _print_diagnostics(diagnostics: list[Diagnostic], stream: TextIO | None = None) -> None:
     for d in diagnostics:
-        print(d.format(), file=stream)  # type: ignore[call-overload]
+        print(d.format(), file=stream or sys.stderr)
 
 
 def _summary(diagnostics: list[Diagnostic]) -> str:
@@ -144,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(fault.line(), file=sys.stderr)
         return EXIT_SETUP
     except OSError as exc:  # the last resort: a fault no stage named
-        print(os_fault(exc, f"polybook {args.command}").line(), file=sys.stderr)
+        print(os_fault(exc, f"polybook {args.command}", "access").line(), file=sys.stderr)
         return EXIT_SETUP
     return code
 

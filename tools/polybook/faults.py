@@ -59,9 +59,13 @@ def _existing_folder(path: Path) -> Path:
     return path
 
 
+_WRITING = ("write", "remove")
+
+
 def os_fault(exc: OSError, action: str, verb: str = "write", path: Path | None = None) -> Fault:
     """The fault of an OSError met while doing `action` (e.g. "split en") to
-    `path` (default: the error's own file name)."""
+    `path` (default: the error's own file name); `verb`: "write", "remove",
+    "read", or "access" (not known which)."""
     named = path if path is not None else (Path(exc.filename) if exc.filename else None)
     target = f" {named}" if named is not None else ""
     head = f"{action}: cannot {verb}{target}"
@@ -78,11 +82,13 @@ def os_fault(exc: OSError, action: str, verb: str = "write", path: Path | None =
         )
     if code in (errno.EACCES, errno.EPERM, errno.EROFS) and named is not None:
         why = "read-only file system" if code == errno.EROFS else "permission denied"
-        folder = _existing_folder(named if verb == "read" else named.parent)
-        fix = f"make {named} readable" if verb == "read" else f"make {folder} writable"
-        return Fault(Code.WRITE_FAILED, f"{head}: {why} ({fix}, then run again)")
+        writing = verb in _WRITING
+        folder = _existing_folder(named.parent)
+        fix = f"make {folder} writable" if writing else f"make {named} readable"
+        kind = Code.WRITE_FAILED if writing else Code.READ_FAILED
+        return Fault(kind, f"{head}: {why} ({fix}, then run again)")
     reason = exc.strerror or str(exc)
-    kind = Code.READ_FAILED if verb == "read" else Code.WRITE_FAILED
+    kind = Code.WRITE_FAILED if verb in _WRITING else Code.READ_FAILED
     return Fault(kind, f"{head}: {reason[:1].lower()}{reason[1:]}")
 
 
