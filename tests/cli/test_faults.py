@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from polybook.diagnostics import Code
+from polybook.execute.cache import Cache
 from tests.cli.faultkit import WAYS, blocked, execute_argv, prose_book, run, snapshot
 from tests.execute.conftest import TinyBook
 
@@ -198,21 +199,49 @@ def _disk_full(monkeypatch: pytest.MonkeyPatch, under: Path) -> None:
     monkeypatch.setattr(os, "replace", replace)
 
 
-@pytest.mark.parametrize("command", ["split", "execute"])
+FULL = [
+    ("split", _split, "split", "split en"),
+    ("execute", execute_argv, "executed", "execute en"),
+    ("cache", execute_argv, "cache", "execute en"),
+    ("html", _html, "render", "build html en/pytorch"),
+]
+
+
+@pytest.mark.parametrize(("name", "argv", "folder", "action"), FULL, ids=[f[0] for f in FULL])
 def test_a_full_disk_is_one_line_and_leaves_no_temporary_file(
-    tiny: TinyBook, monkeypatch: pytest.MonkeyPatch, command: str
+    tiny: TinyBook,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    argv: Argv,
+    folder: str,
+    action: str,
 ) -> None:
-    argv = _split(tiny) if command == "split" else execute_argv(tiny)
-    stage = tiny.root / "_build" / ("split" if command == "split" else "executed")
+    stage = tiny.root / "_build" / folder
     with monkeypatch.context() as patch:
         _disk_full(patch, stage)
-        failed = run(*argv)
+        failed = run(*argv(tiny))
     assert failed.code == 2
     line = failed.fault()
-    assert line.startswith(f"polybook: error PB002: {command} en: cannot write {stage}/"), line
+    assert line.startswith(f"polybook: error PB002: {action}: cannot write {stage}/"), line
     assert line.endswith(": no space left on the device (free some, then run again)")
     assert not [p for p in stage.rglob("*.tmp")]
-    assert run(*argv).code == 0
+    assert run(*argv(tiny)).code == 0
+
+
+def test_cache_prune_while_a_run_holds_the_cache_exits_2(tiny: TinyBook) -> None:
+    assert run(*execute_argv(tiny)).code == 0
+    cache = Cache(tiny.root / "_build" / "cache")
+    cache.acquire_shared()  # what a run holds while it runs
+    try:
+        failed = run("--book", str(tiny.root), "cache", "prune")
+    finally:
+        cache.release_shared()
+    assert failed.code == 2
+    assert failed.fault() == (
+        f"polybook: error PB008: cache prune: {cache.root} is in use by a running "
+        "execution; run it again when it ends"
+    )
+    assert run("--book", str(tiny.root), "cache", "prune").code == 0
 
 
 def test_split_out_naming_a_file_is_refused(tiny: TinyBook, tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ def cmd_execute(book: Book, args: argparse.Namespace) -> int:
     from polybook.execute.progress import make_reporter
     from polybook.execute.report import write_json, write_junit
     from polybook.execute.run import ExecuteOptions, execute_book
+    from polybook.faults import doing
 
     lang = lang_arg(book, args.lang)
     frameworks = frameworks_arg(book, lang, args.framework)
@@ -49,10 +50,11 @@ def cmd_execute(book: Book, args: argparse.Namespace) -> int:
     except ExecuteError as exc:
         print(f"polybook: execute: {exc}", file=sys.stderr)
         return 2
-    if args.report:
-        write_json(summary, Path(args.report))
-    if args.junit:
-        write_junit(summary, Path(args.junit))
+    with doing(f"execute {lang}"):
+        if args.report:
+            write_json(summary, Path(args.report))
+        if args.junit:
+            write_junit(summary, Path(args.junit))
     if summary.interrupted:
         # Leave at once: the cancelled run's sockets and kernel clients may
         # still be open, and closing them at interpreter exit can block.
