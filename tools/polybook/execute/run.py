@@ -140,7 +140,8 @@ class _Run:
 
     def forget(self, item: Item) -> None:
         self.manifest.pop(item.manifest_key, None)
-        item.executed_path.unlink(missing_ok=True)
+        with doing(self.action, "remove"):
+            item.executed_path.unlink(missing_ok=True)
 
     def save_manifest(self) -> None:
         text = json.dumps(dict(sorted(self.manifest.items())), indent=1, sort_keys=True)
