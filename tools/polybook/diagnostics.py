@@ -21,6 +21,18 @@ class Severity(StrEnum):
 class Code(Enum):
     """The catalogue of diagnostics: (stable code, default severity, short name)."""
 
+    # setup and I/O faults: the command stops with exit status 2 (polybook/faults.py)
+    WRITE_FAILED = ("PB001", Severity.ERROR, "write-failed")
+    DISK_FULL = ("PB002", Severity.ERROR, "disk-full")
+    NOT_A_FOLDER = ("PB003", Severity.ERROR, "not-a-folder")
+    OUTPUT_IN_SOURCES = ("PB004", Severity.ERROR, "output-in-sources")
+    GENERATED_UNREADABLE = ("PB005", Severity.ERROR, "generated-unreadable")
+    READ_FAILED = ("PB006", Severity.ERROR, "read-failed")
+    NO_CACHE = ("PB007", Severity.ERROR, "no-cache")
+    CACHE_IN_USE = ("PB008", Severity.ERROR, "cache-in-use")
+    # a generated file that did not match its recorded checksum, made again
+    REGENERATED = ("PB009", Severity.WARNING, "regenerated")
+    USAGE = ("PB010", Severity.ERROR, "usage")
     # reading files
     NOT_UTF8 = ("PB100", Severity.ERROR, "not-utf8")
     MOJIBAKE = ("PB101", Severity.WARNING, "mojibake")
