@@ -18,7 +18,13 @@ from polybook.layout import BuildLayout
 from polybook.render.assets import STYLESHEET, SWITCHER_TEMPLATE
 from polybook.render.i18n import Words
 from polybook.render.site import merged
-from polybook.render.theme_text import LOCALE_DIR, catalogue_path, mo_file, theme_messages
+from polybook.render.theme_text import (
+    LOCALE_DIR,
+    catalogue_path,
+    mo_file,
+    script_catalogue,
+    theme_messages,
+)
 
 MATHJAX_FILES = (
     "startup.js",
@@ -113,7 +119,9 @@ def conf_py(spec: SiteSpec) -> str:
         ],
         "exclude_patterns": [],
         "templates_path": ["_templates"],
-        "locale_dirs": [LOCALE_DIR],  # the theme's words polybook translates
+        # the theme's words polybook translates (absolute: Sphinx looks for the
+        # script's catalogue relative to the working directory)
+        "locale_dirs": [str(Path(spec.outputs).parent / "src" / LOCALE_DIR)],
         "suppress_warnings": ["myst.header"],
         "numfig": True,
         "numfig_secnum_depth": 2,
@@ -241,6 +249,9 @@ def write_support(
     messages = theme_messages(spec.lang)
     if messages:
         tree.write(catalogue_path(spec.lang), mo_file(messages))
+    script = script_catalogue(spec.lang)
+    if script is not None:
+        tree.write(catalogue_path(spec.lang, ".js"), script)
     tree.write("_static/polybook.css", STYLESHEET)
     if bibliography is not None:
         tree.copy("references.bib", bibliography)

@@ -21,7 +21,7 @@ import re
 import unicodedata
 from typing import Any
 
-import snowballstemmer
+import snowballstemmer  # type: ignore[import-untyped]
 from sphinx.application import Sphinx
 from sphinx.search import SearchLanguage
 

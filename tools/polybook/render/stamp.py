@@ -65,9 +65,7 @@ def _toolchain() -> list[str]:
     return lines
 
 
-def site_digest(
-    book: Book, lang: str, site: str, mathjax: object, more: Iterable[str] = ()
-) -> str:
+def site_digest(book: Book, lang: str, site: str, mathjax: object, more: Iterable[str] = ()) -> str:
     """Digest of the inputs of the site of `lang`/`site` known before it is built:
     the command's arguments, the configuration, the pages and their notebooks,
     the toolchain (the files copied into the site are `files_digest`'s), and

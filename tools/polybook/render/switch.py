@@ -119,9 +119,7 @@ def find_siblings(book: Book, lang: str, site: str) -> list[Sibling]:
     return out
 
 
-def _entry(
-    key: str, name: str, sibling: Sibling | None, docnames: Sequence[str]
-) -> dict[str, Any]:
+def _entry(key: str, name: str, sibling: Sibling | None, docnames: Sequence[str]) -> dict[str, Any]:
     if sibling is None:  # the site itself
         return {"key": key, "name": name, "base": "", "missing": [], "current": True}
     missing = sorted(doc for doc in docnames if doc not in sibling.pages)

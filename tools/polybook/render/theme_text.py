@@ -3,19 +3,35 @@
 pydata-sphinx-theme (under sphinx-book-theme) translates its templates'
 strings through Sphinx's `sphinx` message domain, and ships catalogues for a
 few languages only (French among them; not Indonesian, Vietnamese or
-Turkish); polybook's own templates (`templates/`) add a few strings. The
-missing translations are written into each site's source tree as a gettext
-catalogue (`locale_dirs`), which Sphinx consults before its own; a string is
-here only for a language whose installed catalogues lack it.
+Turkish); polybook's own templates (`templates/`) add a few strings, and
+Sphinx's own catalogues leave some empty (Vietnamese: most of the search
+page). The missing translations are written into each site's source tree as
+a gettext catalogue (`locale_dirs`), which Sphinx consults before its own; a
+string is here only for a language whose installed catalogues lack it.
+
+The search page's script takes its words from Sphinx's JavaScript catalogue,
+where an empty translation shows as nothing ("Search finished, found 3
+pages" is empty in Indonesian and Vietnamese): the site gets that catalogue
+with its empty entries filled from here, or left out (then English shows).
 """
 
 from __future__ import annotations
 
+import json
+import re
 import struct
 from collections.abc import Mapping
+from pathlib import Path
 
 LOCALE_DIR = "_pb_locale"  # in the site's source tree: conf.py's locale_dirs
 DOMAIN = "sphinx"  # the domain the themes' templates translate through
+
+_MANY_WORDS = "Searching for multiple words only shows matches that contain\n    all words."
+_NO_MATCH = (
+    "Your search did not match any documents. Please make sure that all words are "
+    "spelled correctly and that you've selected enough categories."
+)
+_FOUND = "Search finished, found one page matching the search query."
 
 _SHARED: dict[str, dict[str, str]] = {
     "id": {
@@ -81,6 +97,25 @@ _SHARED: dict[str, dict[str, str]] = {
         "Main": "Điều hướng chính",
         "Toggle primary sidebar": "Ẩn hoặc hiện thanh bên chính",
         "Toggle secondary sidebar": "Ẩn hoặc hiện mục lục của trang",
+        # Sphinx's own catalogue has these empty
+        "Search Results": "Kết quả tìm kiếm",
+        "Searching": "Đang tìm kiếm",
+        "Preparing search...": "Đang chuẩn bị tìm kiếm...",
+        "Hide Search Matches": "Ẩn kết quả tìm kiếm",
+        "Quick search": "Tìm kiếm nhanh",
+        "Table of Contents": "Mục lục",
+        "This Page": "Trang này",
+        "Index": "Chỉ mục",
+        "Search Page": "Trang tìm kiếm",
+        "search": "tìm kiếm",
+        _MANY_WORDS: "Khi tìm nhiều từ, chỉ những trang chứa tất cả các từ đó được liệt kê.",
+        "Expand sidebar": "Mở rộng thanh bên",
+        "Collapse sidebar": "Thu gọn thanh bên",
+        ", in ": ", trong ",
+        _NO_MATCH: (
+            "Không có trang nào khớp với tìm kiếm. Hãy kiểm tra chính tả của các từ "
+            "và chắc chắn rằng bạn đã chọn đủ danh mục."
+        ),
     },
     "tr": {
         "Click to expand": "Genişletmek için tıklayın",
@@ -113,6 +148,9 @@ _SHARED: dict[str, dict[str, str]] = {
         "Main": "Ana gezinme",
         "Toggle primary sidebar": "Ana kenar çubuğunu aç veya kapat",
         "Toggle secondary sidebar": "Sayfa içeriğini aç veya kapat",
+        _MANY_WORDS: (
+            "Birden fazla sözcükle arama, yalnızca tüm sözcükleri içeren sayfaları gösterir."
+        ),
     },
     "fr": {
         "Main": "Navigation principale",
@@ -122,10 +160,60 @@ _SHARED: dict[str, dict[str, str]] = {
 }
 
 
+# the search page's count of results: its plural forms (as the language's
+# catalogue counts them); the script puts the number for ${resultCount}
+_PLURALS: dict[str, dict[str, list[str]]] = {
+    "id": {_FOUND: ["Pencarian selesai, ${resultCount} halaman cocok dengan pencarian."]},
+    "vi": {_FOUND: ["Tìm kiếm xong, có ${resultCount} trang khớp với tìm kiếm."]},
+    "tr": {
+        _FOUND: [
+            "Arama tamamlandı, aramayla eşleşen bir sayfa bulundu.",
+            "Arama tamamlandı, aramayla eşleşen ${resultCount} sayfa bulundu.",
+        ]
+    },
+}
+_SCRIPT_CATALOGUE = re.compile(r"Documentation\.addTranslations\((.*)\);", re.S)
+
+
+def _base(lang: str) -> str:
+    return lang.replace("-", "_").split("_")[0]
+
+
 def theme_messages(lang: str) -> dict[str, str]:
     """The theme's strings polybook translates for `lang` (msgid -> text)."""
-    found = _SHARED.get(lang) or _SHARED.get(lang.replace("-", "_").split("_")[0])
-    return dict(found or {})
+    return dict(_SHARED.get(lang) or _SHARED.get(_base(lang)) or {})
+
+
+def script_catalogue(lang: str) -> str | None:
+    """Sphinx's JavaScript catalogue of `lang` (`translations.js`), its empty
+    translations filled from polybook's or left out; None: Sphinx has none, or
+    nothing is empty in it."""
+    import sphinx
+
+    source = Path(sphinx.__file__).parent / "locale" / lang / "LC_MESSAGES" / "sphinx.js"
+    try:
+        match = _SCRIPT_CATALOGUE.search(source.read_text("utf-8"))
+        catalogue = json.loads(match.group(1)) if match else None
+    except (OSError, ValueError):
+        return None
+    if not isinstance(catalogue, dict) or not isinstance(catalogue.get("messages"), dict):
+        return None
+    ours: dict[str, str | list[str]] = {
+        **theme_messages(lang),
+        **(_PLURALS.get(lang) or _PLURALS.get(_base(lang)) or {}),
+    }
+    messages: dict[str, object] = {}
+    for msgid, text in catalogue["messages"].items():
+        if msgid in ours:
+            messages[msgid] = ours[msgid]
+        elif text and (isinstance(text, str) or all(text)):
+            messages[msgid] = text
+    if messages == catalogue["messages"]:
+        return None
+    body = json.dumps(
+        {**catalogue, "messages": messages}, ensure_ascii=False, indent=1, sort_keys=True
+    )
+    return f"Documentation.addTranslations({body});\n"
 
 
 def mo_file(messages: Mapping[str, str]) -> bytes:
@@ -147,12 +235,11 @@ def mo_file(messages: Mapping[str, str]) -> bytes:
             text = entry[column]
             table.append(struct.pack("<II", len(text), data_at + len(data)))
             data += text + b"\0"
-    head = struct.pack(
-        "<7I", 0x950412DE, 0, count, originals_at, translations_at, 0, data_at
-    )
+    head = struct.pack("<7I", 0x950412DE, 0, count, originals_at, translations_at, 0, data_at)
     return head + b"".join(table) + bytes(data)
 
 
-def catalogue_path(lang: str) -> str:
-    """Where the catalogue of `lang` goes in the site's source tree."""
-    return f"{LOCALE_DIR}/{lang}/LC_MESSAGES/{DOMAIN}.mo"
+def catalogue_path(lang: str, suffix: str = ".mo") -> str:
+    """Where the catalogue of `lang` goes in the site's source tree (".js": the
+    script's)."""
+    return f"{LOCALE_DIR}/{lang}/LC_MESSAGES/{DOMAIN}{suffix}"
