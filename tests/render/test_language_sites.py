@@ -127,6 +127,21 @@ def test_vietnamese_is_split_by_syllable_composed_and_not_stemmed() -> None:
     assert search.stem("trainings") == "trainings"
 
 
+def test_french_and_turkish_search_with_sphinxs_stemmers() -> None:
+    from importlib import import_module
+
+    from sphinx.search import SearchLanguage, languages
+
+    for lang, words in (("fr", ("modèles", "modèle")), ("tr", ("modeller", "modelin"))):
+        found = languages[lang]
+        if isinstance(found, str):
+            module, name = found.rsplit(".", 1)
+            found = getattr(import_module(module), name)
+        assert isinstance(found, type) and issubclass(found, SearchLanguage)
+        search = found({})
+        assert {search.stem(w) for w in words} == {"model"}, lang
+
+
 # --- the switchers, without Sphinx -------------------------------------------
 
 
@@ -369,6 +384,29 @@ def test_published_languages_are_linked_at_their_url(langbook: LangBook) -> None
     assert broken_links([en], published) == []
 
 
+THEME_WORDS = {
+    "id": ("Kembali ke atas", "Mode warna", "Langsung ke konten utama", "© Hak cipta"),
+    "vi": ("Về đầu trang", "Chế độ màu", "Chuyển đến nội dung chính", "© Bản quyền"),
+}
+ENGLISH_LEFT = ("Back to top", "Color mode", "Skip to main content", "Toggle primary sidebar")
+
+
+@pytest.mark.slow
+def test_pages_speak_the_sites_language(langbook: LangBook) -> None:
+    for lang, words in THEME_WORDS.items():
+        langbook.build(lang, "pytorch")
+        out = langbook.out(lang, "pytorch")
+        html = (out / "chap" / "first.html").read_text("utf-8")
+        for word in words:
+            assert word in html, (lang, word)
+        for word in ENGLISH_LEFT:
+            assert word not in html, (lang, word)
+        assert f'placeholder="{WORDS[lang].search_placeholder}"' in html
+        notice = Page.load(out / "chap" / "second.html").root.find_all("div", "pb-untranslated")
+        text = " ".join(notice[0].text().split()).replace("\u2019", "'")
+        assert text.endswith(NOTICES[lang]), text
+
+
 def _search(page: Any, site: Path, query: str) -> set[str]:
     """The pages the site's search page lists for `query`, relative to the site."""
     from urllib.parse import quote
@@ -393,6 +431,10 @@ def test_search_finds_inflected_indonesian_and_vietnamese_syllables(langbook: La
     langbook.build("id", "pytorch")
     langbook.build("vi", "pytorch")
     ids, vi = langbook.out("id", "pytorch"), langbook.out("vi", "pytorch")
+    assert (
+        "window.Stemmer = IndonesianStemmer" in (ids / "_static" / "language_data.js").read_text()
+    )
+    assert "function splitQuery" in (vi / "_static" / "language_data.js").read_text()
     first = (ids / "chap" / "first.html").read_text("utf-8")
     assert "melatih" in first and "pelatihan" not in first
     with sync_api.sync_playwright() as playwright:
