@@ -18,7 +18,7 @@ from polybook.diagnostics import Code, Diagnostic, Severity
 from polybook.graph import site_languages
 from polybook.render import document
 from polybook.render.extras import finish_site, prepare_site, site_conf
-from polybook.render.i18n import Words, words_for
+from polybook.render.i18n import Words, language_name, words_for
 from polybook.render.inputs import Inputs, PageSource, resolve_image, site_pages
 from polybook.render.mathjax import choose as choose_mathjax
 from polybook.render.mathjax import is_url
@@ -33,6 +33,7 @@ from polybook.render.project import (
     write_support,
 )
 from polybook.render.stamp import STAMP, Lookup, Stamp, site_digest
+from polybook.render.switch import find_siblings, switch_conf
 from polybook.render.warnings import Locator, WarningCache, parse, to_diagnostics
 from polybook.source.bibliography import bib_escape, read_bibliography
 from polybook.source.book import Book
@@ -115,8 +116,8 @@ class SitePages:
                 page.file,
                 [Problem(Code.RENDER_UNTRANSLATED, 1, f"page taken from {page.lang}")],
             )
-            language = config.languages[self.lang].name
-            source = config.languages[page.lang].name
+            language = language_name(self.lang, self.lang, config.languages[self.lang].name)
+            source = language_name(page.lang, self.lang, config.languages[page.lang].name)
             text = self.words.untranslated_text.format(language=language, source=source)
             return document.Notice(self.words.untranslated_title, text, "pb-untranslated")
         if code_missing is not None:
@@ -195,7 +196,8 @@ def build_html(
     paths = SitePaths.of(book.layout, lang, site)
     result = RenderResult(lang, site, paths.out)
     clock = time.perf_counter()
-    digest = site_digest(book, lang, site, mathjax)
+    siblings = find_siblings(book, lang, site)
+    digest = site_digest(book, lang, site, mathjax, [s.line() for s in siblings])
     stamp = Stamp.load(paths.work / STAMP)
     if stamp is not None and stamp.current(book, digest, paths.out):
         result.pages, result.reused, result.diagnostics = len(stamp.pages), True, stamp.diagnostics
@@ -223,7 +225,8 @@ def build_html(
         texts.append(generated.notebook)
     result.pages = len(positions)
     prepare_site(book, lang, site, paths, tree, sources, pages.inputs)
-    if needs_bibliography(texts):
+    bibliography_page = needs_bibliography(texts)
+    if bibliography_page:
         # citations but no :bibliography: anywhere: a reference list of their own
         tree.write(BIBLIOGRAPHY_PAGE, _bibliography_page(words))
 
@@ -236,7 +239,9 @@ def build_html(
             result.diagnostics = dedupe_diagnostics(pages.diagnostics)
             return result
     bib = site_bibliography(pages)
-    spec = _spec(book, lang, site, words, paths)
+    docnames = [*positions, *([BIBLIOGRAPHY_PAGE[: -len(".md")]] if bibliography_page else [])]
+    switch = switch_conf(book, lang, site, words, siblings, docnames)
+    spec = replace(_spec(book, lang, site, words, paths), switch=switch)
     if mathjax_of_site is not None:
         spec = replace(spec, mathjax=mathjax_of_site.script)
     files = mathjax_of_site.files if mathjax_of_site is not None else None

@@ -43,9 +43,11 @@ def _colab(
     end = body.find("</h1>")
     if not links or end < 0:
         return
+    words = app.config.polybook_words
+    title = html.escape(words.get("colab_title", "Open the notebook in Colab"))
     anchors = "".join(
         f'<a class="pb-colab-link" href="{html.escape(url)}" target="_blank" '
-        f'rel="noopener" title="Open the notebook in Colab">{html.escape(label)}</a> '
+        f'rel="noopener" title="{title}">{html.escape(label)}</a> '
         for label, url in links
     )
     block = f'<div class="pb-colab" style="text-align: right">{anchors.strip()}</div>'
