@@ -62,7 +62,7 @@ def cmd_execute(book: Book, args: argparse.Namespace) -> int:
         append_step_summary(summary, title + ", dry run")
         return 0
     if args.explain:
-        for line in why_lines(summary, cached=True):
+        for line in why_lines(summary, cached=True, ran=False):
             print(f"why: {line}")
     append_step_summary(summary, title)
     if summary.interrupted:

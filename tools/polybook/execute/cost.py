@@ -93,13 +93,16 @@ def _duration(seconds: float) -> str:
     return f"{seconds:.1f} s"
 
 
-def why_lines(summary: ExecuteSummary, cached: bool = False) -> list[str]:
-    """`label: reason; reason` for each notebook that ran (or would); with
-    `cached`, also where each other notebook's outputs come from."""
+def why_lines(summary: ExecuteSummary, cached: bool = False, ran: bool = True) -> list[str]:
+    """`label: reason; reason` for each notebook that ran (or would; none
+    without `ran`); with `cached`, also where each other notebook's outputs
+    come from."""
     lines: list[str] = []
     for r in summary.reports:
         label = f"{r.lang}/{r.framework} {r.page}"
         if r.status is not Status.CACHED:
+            if not ran:
+                continue
             why = "; ".join(reason.describe() for reason in r.reasons) or "(no reason recorded)"
             lines.append(f"{label}: {why}")
         elif cached:
