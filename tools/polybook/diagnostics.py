@@ -73,6 +73,12 @@ class Code(Enum):
     IMPORTS_NOT_NORMALISED = ("PB197", Severity.INFO, "imports-not-normalised")
     ALIAS_NOT_REWRITTEN = ("PB198", Severity.WARNING, "alias-not-rewritten")
     VERSION_NOT_SET = ("PB199", Severity.WARNING, "version-not-set")
+    # the library's public API (`polybook lib --api`)
+    API_FRAMEWORK_GAP = ("PB340", Severity.WARNING, "api-framework-gap")
+    API_SIGNATURE_DIFFERS = ("PB341", Severity.INFO, "api-signature-differs")
+    API_REMOVED = ("PB342", Severity.WARNING, "api-removed")
+    API_RENAMED = ("PB343", Severity.WARNING, "api-renamed")
+    API_SIGNATURE_CHANGED = ("PB344", Severity.WARNING, "api-signature-changed")
     # rendering (HTML): positions are those of the book page, never of generated files
     RENDER_UNRESOLVED_REFERENCE = ("PB200", Severity.WARNING, "render-unresolved-reference")
     RENDER_UNRESOLVED_CITATION = ("PB201", Severity.WARNING, "render-unresolved-citation")

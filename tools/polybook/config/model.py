@@ -112,6 +112,19 @@ class RenderConfig(_Strict):
     number_all_equations: bool = True
 
 
+class ApiConfig(_Strict):
+    """`[api]`: intended differences in the library's public API
+    (`polybook lib --api`); each entry is an fnmatch pattern over names
+    (`train_ch3`, `Trainer.*`)."""
+
+    # names a framework's module is meant to lack: framework (or "*") -> names
+    gaps: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # names removed (or renamed) on purpose since an earlier release
+    removed: tuple[str, ...] = ()
+    # names whose signatures differ on purpose (between frameworks or releases)
+    signatures: tuple[str, ...] = ()
+
+
 class BookConfig(_Strict):
     title: str
     release: str = "0.0.0"
@@ -146,6 +159,7 @@ class BookConfig(_Strict):
     html: HtmlConfig = HtmlConfig()
     execute: ExecuteConfig = ExecuteConfig()
     render: RenderConfig = RenderConfig()
+    api: ApiConfig = ApiConfig()
     # True for a book opened through a legacy config.ini: pages live directly
     # under the book root, in one language.
     legacy_layout: bool = False
@@ -187,6 +201,9 @@ class BookConfig(_Strict):
         extra = [fw for fw in self.framework if fw not in self.frameworks]
         if extra:
             raise ValueError(f"[framework.{extra[0]}] is not in the frameworks list")
+        for fw in self.api.gaps:
+            if fw != "*" and fw not in self.framework:
+                raise ValueError(f"api.gaps names unknown framework {fw!r}")
         for fw in self.html.colab.repos:
             if fw not in self.framework:
                 raise ValueError(f"html.colab.repos names unknown framework {fw!r}")

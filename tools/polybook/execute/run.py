@@ -46,7 +46,7 @@ from polybook.execute.plan import (
     read_manifest,
 )
 from polybook.execute.progress import UNKNOWN_SECONDS, PlainReporter, Reporter
-from polybook.execute.triage import Frameworks, plan_items, triage
+from polybook.execute.triage import Frameworks, plan_run, triage
 from polybook.files import write_atomic
 from polybook.source.book import Book
 
@@ -204,6 +204,27 @@ class _Run:
             return result
 
 
+def plan_items(
+    book: Book,
+    options: ExecuteOptions,
+    envs: dict[str, FrameworkEnv],
+    cache: Cache,
+    gpu_count: int | None,
+) -> list[Item]:
+    """Every split notebook of the run with its key (`gpu_count` None: as requested)."""
+    return plan_run(
+        book,
+        options.lang,
+        options.frameworks,
+        options.pages,
+        envs,
+        cache,
+        gpu_count,
+        options.split_dir,
+        options.out_dir,
+    )[0]
+
+
 def execute_book(book: Book, options: ExecuteOptions) -> ExecuteSummary:
     start = time.perf_counter()
     lang, conf, layout = options.lang, book.config.execute, book.layout
@@ -220,7 +241,7 @@ def execute_book(book: Book, options: ExecuteOptions) -> ExecuteSummary:
         local = options.scheduler == "local"
         devices = options.discover() if local else []
         envs: dict[str, FrameworkEnv] = {fw: resolve_env(fw, env_dir) for fw in options.frameworks}
-        items, state.frameworks = plan_items(
+        items, state.frameworks = plan_run(
             book,
             lang,
             options.frameworks,

@@ -43,7 +43,7 @@ class Frameworks:
         return Basis(parts, env, tuple(members.items()))
 
 
-def plan_items(
+def plan_run(
     book: Book,
     lang: str,
     frameworks: list[str],
