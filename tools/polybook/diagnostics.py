@@ -91,6 +91,8 @@ class Code(Enum):
     RENDER_STALE_OUTPUTS = ("PB208", Severity.INFO, "render-stale-outputs")
     # the site has math and no MathJax: not built (render/mathjax.py)
     RENDER_NO_MATHJAX = ("PB209", Severity.ERROR, "render-no-mathjax")
+    # a section without code for the site's framework shows another's (split/gaps.py)
+    RENDER_FALLBACK_SECTION = ("PB230", Severity.INFO, "render-fallback-section")
     # the PDF (polybook build pdf): LaTeX log lines at book positions where traceable
     PDF_MISSING_CHARACTER = ("PB210", Severity.WARNING, "pdf-missing-character")
     PDF_LANGUAGE = ("PB211", Severity.WARNING, "pdf-language")

@@ -110,6 +110,10 @@ class RenderConfig(_Strict):
     # Every display equation gets a number, labelled or not (what d2lbook
     # books rely on); False numbers only the equations that have a label.
     number_all_equations: bool = True
+    # Where a page or section has no code for a site's framework, the code of
+    # this framework is shown under a notice (None: the first framework, in
+    # the language's order, that has code there).
+    fallback_framework: str | None = None
 
 
 class ApiConfig(_Strict):
@@ -201,6 +205,9 @@ class BookConfig(_Strict):
         extra = [fw for fw in self.framework if fw not in self.frameworks]
         if extra:
             raise ValueError(f"[framework.{extra[0]}] is not in the frameworks list")
+        fallback = self.render.fallback_framework
+        if fallback is not None and fallback not in self.framework:
+            raise ValueError(f"render.fallback_framework names unknown framework {fallback!r}")
         for fw in self.api.gaps:
             if fw != "*" and fw not in self.framework:
                 raise ValueError(f"api.gaps names unknown framework {fw!r}")
