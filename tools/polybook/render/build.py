@@ -102,33 +102,40 @@ class SitePages:
     def notice(
         self, page: PageSource, code_missing: str | None, fallback: str | None = None
     ) -> document.Notice | None:
+        """The page's notices: taken from another language, no code for the
+        site's framework (`fallback`: whose code is shown instead)."""
+        code = self._code_notice(page, code_missing, fallback) if code_missing else None
+        if not page.fallback:
+            return code
         config = self.book.config
-        if page.fallback:
-            self.report(
-                page.file,
-                [Problem(Code.RENDER_UNTRANSLATED, 1, f"page taken from {page.lang}")],
-            )
-            language = config.languages[self.lang].name
-            source = config.languages[page.lang].name
-            text = self.words.untranslated_text.format(language=language, source=source)
-            return document.Notice(self.words.untranslated_title, text, "pb-untranslated")
-        if code_missing is not None:
-            name = config.framework[code_missing].display_name
-            title = self.words.no_code_title.format(framework=name)
-            if fallback is not None:  # another framework's code stands in
-                shown = config.framework[fallback].display_name
-                self.report(page.file, self._problems.pop(fallback, []))
-                message = f"page has no {name} code; showing {shown}'s"
-                self.report(page.file, [Problem(Code.RENDER_NO_FRAMEWORK_CODE, 1, message)])
-                text = self.words.fallback_page_text.format(framework=name, fallback=shown)
-                return document.Notice(title, text, "pb-no-code pb-fallback")
-            self.report(
-                page.file,
-                [Problem(Code.RENDER_NO_FRAMEWORK_CODE, 1, f"page has no {name} notebook")],
-            )
-            text = self.words.no_code_text.format(framework=name)
-            return document.Notice(title, text, "pb-no-code")
-        return None
+        self.report(
+            page.file,
+            [Problem(Code.RENDER_UNTRANSLATED, 1, f"page taken from {page.lang}")],
+        )
+        language = config.languages[self.lang].name
+        source = config.languages[page.lang].name
+        text = self.words.untranslated_text.format(language=language, source=source)
+        return document.Notice(self.words.untranslated_title, text, "pb-untranslated", code)
+
+    def _code_notice(
+        self, page: PageSource, code_missing: str, fallback: str | None
+    ) -> document.Notice:
+        config = self.book.config
+        name = config.framework[code_missing].display_name
+        title = self.words.no_code_title.format(framework=name)
+        if fallback is not None:  # another framework's code stands in
+            shown = config.framework[fallback].display_name
+            self.report(page.file, self._problems.pop(fallback, []))
+            message = f"page has no {name} code; showing {shown}'s"
+            self.report(page.file, [Problem(Code.RENDER_NO_FRAMEWORK_CODE, 1, message)])
+            text = self.words.fallback_page_text.format(framework=name, fallback=shown)
+            return document.Notice(title, text, "pb-no-code pb-fallback")
+        self.report(
+            page.file,
+            [Problem(Code.RENDER_NO_FRAMEWORK_CODE, 1, f"page has no {name} notebook")],
+        )
+        text = self.words.no_code_text.format(framework=name)
+        return document.Notice(title, text, "pb-no-code")
 
     def generate(self, page: PageSource) -> document.Generated | None:
         if page.plain:  # a non-notebook page: its text as written, no notebook

@@ -43,11 +43,13 @@ def markdown_lines(
 
 @dataclass(frozen=True, slots=True)
 class Notice:
-    """An admonition placed after the page title."""
+    """An admonition placed after the page title (and `then`, another one,
+    after it)."""
 
     title: str
     text: str
     css: str
+    then: Notice | None = None
 
     def lines(self, src: int) -> list[Line]:
         texts = [
@@ -59,7 +61,8 @@ class Notice:
             "```",
             "",
         ]
-        return [Line(t, src) for t in texts]
+        own = [Line(t, src) for t in texts]
+        return own + (self.then.lines(src)[1:] if self.then is not None else [])
 
 
 @dataclass(frozen=True, slots=True)
