@@ -193,3 +193,17 @@ def test_browser_sees_the_missing_framework_notice(tmp_path: Path) -> None:
             assert extra.is_visible() and "extra, pytorch" in extra.inner_text()
         finally:
             browser.close()
+
+
+def test_pdf_project_shows_the_notice_and_the_fallback_code(tmp_path: Path) -> None:
+    from polybook.render.pdf.build import pdf_paths
+    from polybook.render.pdf.generate import generate
+    from polybook.render.pdf.settings import pdf_settings
+
+    book, _ = _book(tmp_path)
+    paths = pdf_paths(book, "en", "mxnet")
+    generate(book, "en", "mxnet", paths, pdf_settings(book, lambda: set()))
+    second = json.loads((paths.src / "chap" / "second.ipynb").read_text("utf-8"))
+    sources = [c["source"] for c in second["cells"]]
+    assert 'print("second, pytorch")' in sources
+    assert "This page has no MXNet code; showing PyTorch." in sources[0]
