@@ -226,3 +226,20 @@ def test_cost_totals_translations_and_step_summary(
     assert "1 notebooks ran: 1 because new page" in text
     assert "### polybook execute id (pytorch)\n" in text
     assert "1 translations reused another language's outputs." in text
+
+
+def test_gpu_seconds_when_gpus_are_assigned(
+    book: TinyBook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POLYBOOK_GPUS", "0,1")
+    book.configure(execute='[execute.pages."ch/gpu.md"]\ngpus = 2\n')
+    book.write("ch/gpu.md", page("G", "import os\nprint(os.environ['CUDA_VISIBLE_DEVICES'])"))
+    book.write("ch/cpu.md", page("C", "print('cpu')"))
+    outcome = book.execute()
+    assert outcome.code == 0, outcome.err
+    gpu, cpu = _notebook(outcome, "ch/gpu.md"), _notebook(outcome, "ch/cpu.md")
+    assert gpu["gpus"] == 2 and abs(gpu["gpu_seconds"] - 2 * gpu["seconds"]) <= 0.002
+    assert "gpus" not in cpu and "gpu_seconds" not in cpu
+    frameworks = outcome.report["cost"]["frameworks"]["pytorch"]
+    assert frameworks["gpu_seconds"] == gpu["gpu_seconds"]
+    assert "GPU-s" in outcome.out
