@@ -93,6 +93,12 @@ class Code(Enum):
     IMPORTS_NOT_NORMALISED = ("PB197", Severity.INFO, "imports-not-normalised")
     ALIAS_NOT_REWRITTEN = ("PB198", Severity.WARNING, "alias-not-rewritten")
     VERSION_NOT_SET = ("PB199", Severity.WARNING, "version-not-set")
+    # the library's public API (`polybook lib --api`)
+    API_FRAMEWORK_GAP = ("PB340", Severity.WARNING, "api-framework-gap")
+    API_SIGNATURE_DIFFERS = ("PB341", Severity.INFO, "api-signature-differs")
+    API_REMOVED = ("PB342", Severity.WARNING, "api-removed")
+    API_RENAMED = ("PB343", Severity.WARNING, "api-renamed")
+    API_SIGNATURE_CHANGED = ("PB344", Severity.WARNING, "api-signature-changed")
     # rendering (HTML): positions are those of the book page, never of generated files
     RENDER_UNRESOLVED_REFERENCE = ("PB200", Severity.WARNING, "render-unresolved-reference")
     RENDER_UNRESOLVED_CITATION = ("PB201", Severity.WARNING, "render-unresolved-citation")
@@ -105,6 +111,8 @@ class Code(Enum):
     RENDER_STALE_OUTPUTS = ("PB208", Severity.INFO, "render-stale-outputs")
     # the site has math and no MathJax: not built (render/mathjax.py)
     RENDER_NO_MATHJAX = ("PB209", Severity.ERROR, "render-no-mathjax")
+    # a section without code for the site's framework shows another's (split/gaps.py)
+    RENDER_FALLBACK_SECTION = ("PB230", Severity.INFO, "render-fallback-section")
     # the PDF (polybook build pdf): LaTeX log lines at book positions where traceable
     PDF_MISSING_CHARACTER = ("PB210", Severity.WARNING, "pdf-missing-character")
     PDF_LANGUAGE = ("PB211", Severity.WARNING, "pdf-language")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 
@@ -13,7 +14,8 @@ from polybook.pages import map_pages
 from polybook.source.bibliography import bib_escape, read_bibliography
 from polybook.source.book import Book, toc_diagnostics
 from polybook.source.model import Label, LabelKind, Page, Role, TextBlock, TocBlock
-from polybook.split.model import Cell
+from polybook.split.gaps import code_gaps
+from polybook.split.model import Cell, Notebook
 from polybook.split.run import split_page
 
 _REF_ROLES = ("numref", "ref", "eqref")
@@ -162,6 +164,32 @@ def _translation_status(book: Book, lang: str, present: set[str]) -> list[Diagno
     return out
 
 
+def _code_gaps(
+    book: Book, lang: str, page: Page, notebooks: Mapping[str, Notebook]
+) -> list[Diagnostic]:
+    """Where a framework's site shows another framework's code (PB205: the
+    whole page, PB230: a section), as information."""
+    config = book.config
+    ordered = config.frameworks_for(lang)
+    out: list[Diagnostic] = []
+    for fw in ordered:
+        for gap in code_gaps(page, fw, notebooks, ordered, config.render.fallback_framework):
+            name = config.framework[fw].display_name
+            shown = config.framework[gap.fallback].display_name
+            if gap.whole_page:
+                code, line, where = Code.RENDER_NO_FRAMEWORK_CODE, 1, "page"
+            else:
+                title = gap.section.title or "(page start)"
+                code, line, where = (
+                    Code.RENDER_FALLBACK_SECTION,
+                    gap.section.line,
+                    f"section {title!r}",
+                )
+            message = f"{where} has no {name} code; the {name} site shows {shown}'s"
+            out.append(Diagnostic.make(code, page.file, line, message, target=fw))
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class _Job:
     """One page to check (sent to a worker process)."""
@@ -181,6 +209,7 @@ def _check_page(job: _Job) -> tuple[_Facts, list[Diagnostic]]:
         return _Facts.of(page), found
     split = split_page(page, book.config.frameworks_for(lang), markdown=False)
     found += split.diagnostics
+    found.extend(_code_gaps(book, lang, page, split.notebooks))
     versions: dict[int, dict[str, Cell]] = {}
     for fw, nb in split.notebooks.items():
         for cell in nb.code_cells:

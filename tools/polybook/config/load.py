@@ -78,7 +78,7 @@ def _load_toml(path: Path) -> tuple[BookConfig, ConfigSource]:
     if not isinstance(book, dict):
         raise ConfigError(path, "book", "missing required table [book]")
     data: dict[str, Any] = dict(book)
-    for table in ("framework", "languages", "execute", "html", "render"):
+    for table in ("framework", "languages", "execute", "html", "render", "api"):
         if table in raw:
             data[table] = raw.pop(table)
     if "pdf" in raw:  # polybook build pdf (config/pdf.py)

@@ -121,6 +121,23 @@ class RenderConfig(_Strict):
     # Every display equation gets a number, labelled or not (what d2lbook
     # books rely on); False numbers only the equations that have a label.
     number_all_equations: bool = True
+    # Where a page or section has no code for a site's framework, the code of
+    # this framework is shown under a notice (None: the first framework, in
+    # the language's order, that has code there).
+    fallback_framework: str | None = None
+
+
+class ApiConfig(_Strict):
+    """`[api]`: intended differences in the library's public API
+    (`polybook lib --api`); each entry is an fnmatch pattern over names
+    (`train_ch3`, `Trainer.*`)."""
+
+    # names a framework's module is meant to lack: framework (or "*") -> names
+    gaps: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # names removed (or renamed) on purpose since an earlier release
+    removed: tuple[str, ...] = ()
+    # names whose signatures differ on purpose (between frameworks or releases)
+    signatures: tuple[str, ...] = ()
 
 
 class BookConfig(_Strict):
@@ -157,6 +174,7 @@ class BookConfig(_Strict):
     html: HtmlConfig = HtmlConfig()
     execute: ExecuteConfig = ExecuteConfig()
     render: RenderConfig = RenderConfig()
+    api: ApiConfig = ApiConfig()
     # True for a book opened through a legacy config.ini: pages live directly
     # under the book root, in one language.
     legacy_layout: bool = False
@@ -198,6 +216,12 @@ class BookConfig(_Strict):
         extra = [fw for fw in self.framework if fw not in self.frameworks]
         if extra:
             raise ValueError(f"[framework.{extra[0]}] is not in the frameworks list")
+        fallback = self.render.fallback_framework
+        if fallback is not None and fallback not in self.framework:
+            raise ValueError(f"render.fallback_framework names unknown framework {fallback!r}")
+        for fw in self.api.gaps:
+            if fw != "*" and fw not in self.framework:
+                raise ValueError(f"api.gaps names unknown framework {fw!r}")
         for fw in self.html.colab.repos:
             if fw not in self.framework:
                 raise ValueError(f"html.colab.repos names unknown framework {fw!r}")

@@ -5,6 +5,10 @@ CI runs as is):
 
     objects/<k[:2]>/<key>.json   "<sha256 of payload>\\n<payload JSON>"
     index/<lang>/<fw>/<page>.json  {"key", "seconds", "used"}: the page's last key
+
+An entry's payload holds the outputs, the run's duration and CPU time, and
+its basis (`basis.py`): the key's parts and the environment's package list,
+which `explain.py` compares with a page's current parts.
     locks/<k[:2]>/<key>.lock     fcntl lock held while a key is being produced
     lib/<sha>.json               memoised library indexes (see libdeps.load_index)
     cache.lock                   shared by runs, exclusive for `cache prune`
@@ -27,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from polybook.execute.basis import Basis
 from polybook.execute.errors import CacheError
 from polybook.execute.model import CellOutputs
 from polybook.files import write_atomic
@@ -45,6 +50,8 @@ class Entry:
     cells: list[CellOutputs]
     env_fingerprint: str = ""
     host: str = ""
+    basis: Basis | None = None  # what the key was computed from (explanations)
+    cpu_seconds: float | None = None
 
     def payload(self) -> str:
         return json.dumps(
@@ -58,6 +65,8 @@ class Entry:
                 "cells": self.cells,
                 "env_fingerprint": self.env_fingerprint,
                 "host": self.host,
+                "basis": None if self.basis is None else self.basis.to_json(),
+                "cpu_seconds": None if self.cpu_seconds is None else round(self.cpu_seconds, 3),
             },
             sort_keys=True,
             ensure_ascii=False,
@@ -74,7 +83,13 @@ class Entry:
             list(data["cells"]),
             str(data.get("env_fingerprint", "")),
             str(data.get("host", "")),
+            Basis.from_json(data.get("basis")),
+            _optional_float(data.get("cpu_seconds")),
         )
+
+
+def _optional_float(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
 
 
 @dataclass(slots=True)

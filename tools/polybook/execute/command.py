@@ -10,11 +10,13 @@ import os
 import sys
 from pathlib import Path
 
+from polybook.execute.model import ExecuteSummary, Status
 from polybook.source.book import Book
 
 
 def cmd_execute(book: Book, args: argparse.Namespace) -> int:
     from polybook.cli import frameworks_arg, lang_arg
+    from polybook.execute.cost import append_step_summary, why_lines
     from polybook.execute.errors import ExecuteError
     from polybook.execute.model import FailureKind
     from polybook.execute.progress import make_reporter
@@ -47,6 +49,8 @@ def cmd_execute(book: Book, args: argparse.Namespace) -> int:
         env_dir=Path(args.env_dir) if args.env_dir else None,
         cache_dir=Path(args.cache_dir) if args.cache_dir else None,
         reporter=make_reporter(jobs, verbose=args.verbose),
+        force=args.force,
+        dry_run=args.dry_run,
     )
     try:
         summary = execute_book(book, options)
@@ -58,6 +62,15 @@ def cmd_execute(book: Book, args: argparse.Namespace) -> int:
             write_json(summary, Path(args.report))
         if args.junit:
             write_junit(summary, Path(args.junit))
+    title = f"polybook execute {lang} ({', '.join(frameworks)})"
+    if args.dry_run:
+        print_dry_run(summary, args.explain)
+        append_step_summary(summary, title + ", dry run")
+        return 0
+    if args.explain:
+        for line in why_lines(summary, cached=True, ran=False):
+            print(f"why: {line}")
+    append_step_summary(summary, title)
     if summary.interrupted:
         # Leave at once: the cancelled run's sockets and kernel clients may
         # still be open, and closing them at interpreter exit can block.
@@ -68,6 +81,30 @@ def cmd_execute(book: Book, args: argparse.Namespace) -> int:
     if any(r.failure and r.failure.kind is FailureKind.ENVIRONMENT for r in summary.failures):
         return 2  # a missing or broken framework environment: a setup fault
     return 0 if summary.ok and not refused else 1
+
+
+def print_dry_run(summary: ExecuteSummary, explain: bool) -> None:
+    """What a run would do: the notebooks it would execute (with their
+    reasons), and, with `explain`, where every other notebook's outputs
+    would come from."""
+    from polybook.execute.cost import cost_line, origin_text
+    from polybook.execute.progress import reason_lines
+
+    for report in summary.reports:
+        label = f"{report.lang}/{report.framework} {report.page}"
+        if report.status is Status.WOULD_RUN:
+            print(f"[would run] {label}")
+            if explain:
+                for line in reason_lines(report):
+                    print(line)
+        elif explain:
+            print(f"[{origin_text(report)}] {label}")
+    counts = summary.counts()
+    print(
+        f"execute (dry run): {counts.get('would-run', 0)} would run, "
+        f"{counts.get('cached', 0)} cached; nothing was run"
+    )
+    print(cost_line(summary))
 
 
 def cmd_cache(book: Book, args: argparse.Namespace) -> int:
@@ -140,6 +177,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="use the split notebooks as they are (a build that has just split them)",
     )
     ex.add_argument("--verbose", "-v", action="store_true", help="also list cached notebooks")
+    ex.add_argument("--force", action="store_true", help="run every notebook, cached or not")
+    ex.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="say what would run (nothing is run, written or taken from the cache)",
+    )
+    ex.add_argument(
+        "--explain",
+        action="store_true",
+        help="say why each notebook runs and where the others' outputs come from",
+    )
     ex.set_defaults(func=cmd_execute)
 
     cache = subparsers.add_parser("cache", help="inspect or clean the execution cache")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,9 @@ class FrameworkEnv:
     def fingerprint(self) -> str:
         return env_fingerprint(self.root, self.framework)
 
+    def manifest(self) -> EnvManifest:
+        return env_manifest(self.root, self.framework)
+
 
 def resolve_env(
     framework: str, env_dir: Path, environ: Mapping[str, str] = os.environ
@@ -101,29 +105,79 @@ def _python_version(root: Path) -> str:
     return ""
 
 
-def env_fingerprint(root: Path, framework: str) -> str:
-    """A hash of what an environment can change in outputs: its Python version,
-    the names and versions of its installed distributions (`*.dist-info`
-    directory names), and the kernel spec less its (machine-specific) python
-    path. No paths and no mtimes: portable between machines and CI runs."""
-    digest = hashlib.sha256()
-    digest.update(f"python={_python_version(root)}\n".encode())
+@dataclass(frozen=True, slots=True)
+class EnvManifest:
+    """What an environment can change in outputs: its Python version, its
+    installed distributions (`*.dist-info`/`*.egg-info` directory names,
+    lower-cased, sorted) and its kernel spec less the (machine-specific)
+    python path, as canonical JSON. Kept with each cache entry so that a
+    later run can name the packages that changed."""
+
+    python: str
+    distributions: tuple[str, ...]
+    kernel: str
+
+    def fingerprint(self) -> str:
+        """No paths and no mtimes: portable between machines and CI runs."""
+        digest = hashlib.sha256()
+        digest.update(f"python={self.python}\n".encode())
+        for name in self.distributions:
+            digest.update(name.encode() + b"\n")
+        if self.kernel:
+            digest.update(self.kernel.encode())
+        return digest.hexdigest()
+
+    def packages(self) -> dict[str, str]:
+        """Distribution name (normalised) -> version."""
+        return dict(parse_distribution(name) for name in self.distributions)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "python": self.python,
+            "distributions": list(self.distributions),
+            "kernel": self.kernel,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> EnvManifest | None:
+        if not isinstance(data, dict):
+            return None
+        names = data.get("distributions")
+        if not isinstance(names, list):
+            return None
+        return cls(str(data.get("python", "")), tuple(map(str, names)), str(data.get("kernel", "")))
+
+
+def parse_distribution(dirname: str) -> tuple[str, str]:
+    """`torch-2.12.0.dist-info` -> ("torch", "2.12.0"); names normalised as
+    PEP 503 does (`-`, `_`, `.` runs become `-`)."""
+    stem = dirname.rsplit(".", 1)[0]  # drop .dist-info / .egg-info
+    name, sep, version = stem.partition("-")
+    if sep and "-" in version:  # egg-info: name-version-pyX.Y
+        version = version.split("-", 1)[0]
+    return re.sub(r"[-_.]+", "-", name).lower(), version
+
+
+def env_manifest(root: Path, framework: str) -> EnvManifest:
+    """The manifest of the environment at `root`."""
+    names: list[str] = []
     for site in _site_packages(root):
         try:
-            names = sorted(
-                name.lower()
-                for name in os.listdir(site)
-                if name.endswith((".dist-info", ".egg-info"))
+            names.extend(
+                sorted(
+                    name.lower()
+                    for name in os.listdir(site)
+                    if name.endswith((".dist-info", ".egg-info"))
+                )
             )
         except OSError:
-            names = []
-        for name in names:
-            digest.update(name.encode() + b"\n")
+            continue
     spec_file = root / "share" / "jupyter" / "kernels" / kernel_name(framework) / "kernel.json"
     try:
         spec = json.loads(spec_file.read_text("utf-8"))
     except (OSError, ValueError):
         spec = {}
+    kernel = ""
     if isinstance(spec, dict):
         argv = spec.get("argv")
         portable = {
@@ -131,8 +185,13 @@ def env_fingerprint(root: Path, framework: str) -> str:
             "env": spec.get("env"),
             "language": spec.get("language"),
         }
-        digest.update(json.dumps(portable, sort_keys=True).encode())
-    return digest.hexdigest()
+        kernel = json.dumps(portable, sort_keys=True)
+    return EnvManifest(_python_version(root), tuple(names), kernel)
+
+
+def env_fingerprint(root: Path, framework: str) -> str:
+    """A hash of what an environment can change in outputs (`EnvManifest`)."""
+    return env_manifest(root, framework).fingerprint()
 
 
 def kernel_environ(

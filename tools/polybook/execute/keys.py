@@ -78,8 +78,14 @@ class KeyParts:
         return replace(self, env=env)
 
     def key(self) -> str:
-        document = {
-            "format": KEY_FORMAT,
+        document = {"format": KEY_FORMAT, **self.to_json()}
+        text = json.dumps(document, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def to_json(self) -> dict[str, object]:
+        """Everything the key hashes, kept with the cache entry (`explain.py`
+        compares a page's previous parts with its current ones)."""
+        return {
             "page": self.page,
             "framework": self.framework,
             "code": [[source, allow] for source, allow in self.code],
@@ -89,5 +95,22 @@ class KeyParts:
             "gpus": self.gpus,
             "allow_errors": self.allow_errors,
         }
-        text = json.dumps(document, sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(text.encode()).hexdigest()
+
+    @classmethod
+    def from_json(cls, data: object) -> KeyParts | None:
+        """The parts `to_json` wrote; None for anything else."""
+        if not isinstance(data, dict):
+            return None
+        try:
+            return cls(
+                page=str(data["page"]),
+                framework=str(data["framework"]),
+                code=tuple((str(src), bool(allow)) for src, allow in data["code"]),
+                env=str(data["env"]),
+                library=tuple((str(n), str(h)) for n, h in data["library"]),
+                kernel_vars=tuple((str(n), str(v)) for n, v in data["kernel_vars"]),
+                gpus=int(data["gpus"]),
+                allow_errors=bool(data["allow_errors"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None

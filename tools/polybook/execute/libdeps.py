@@ -21,7 +21,8 @@ import contextlib
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from polybook.files import write_atomic
 
 BODY = "<body>"
 WHOLE = "<whole>"
-_INDEX_FORMAT = 1
+_INDEX_FORMAT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +60,19 @@ def _patterns(library: str) -> _Patterns:
 
 @dataclass(frozen=True, slots=True)
 class LibIndex:
-    """Top-level name -> (hash, referenced top-level names)."""
+    """Top-level name -> (hash, referenced top-level names); for the reports,
+    the hash of each method of a class (`Class.method`) and the module line
+    where each name is (last) defined."""
 
     names: dict[str, tuple[str, tuple[str, ...]]]
     digest: str  # hash of the whole file
+    members: dict[str, str] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def member_hashes(self, classes: Iterable[str]) -> dict[str, str]:
+        """`Class.method` -> hash, for the methods of `classes`."""
+        wanted = {f"{c}." for c in classes}
+        return {k: h for k, h in sorted(self.members.items()) if k[: k.index(".") + 1] in wanted}
 
     def closure(self, used: set[str] | None) -> dict[str, str]:
         """Hashes of the definitions `used` depends on, directly or transitively
@@ -90,6 +100,8 @@ class LibIndex:
             "format": _INDEX_FORMAT,
             "digest": self.digest,
             "names": {k: [h, list(r)] for k, (h, r) in sorted(self.names.items())},
+            "members": dict(sorted(self.members.items())),
+            "lines": dict(sorted(self.lines.items())),
         }
 
     @classmethod
@@ -99,9 +111,15 @@ class LibIndex:
         names = data.get("names")
         if not isinstance(names, dict):
             return None
+        members = data.get("members", {})
+        lines = data.get("lines", {})
+        if not isinstance(members, dict) or not isinstance(lines, dict):
+            return None
         return cls(
             {str(k): (str(v[0]), tuple(str(r) for r in v[1])) for k, v in names.items()},
             str(data.get("digest")),
+            {str(k): str(v) for k, v in members.items()},
+            {str(k): int(v) for k, v in lines.items()},
         )
 
 
@@ -153,6 +171,8 @@ def analyze(source: str, library: str) -> LibIndex:
         return LibIndex({BODY: (digest, ())}, digest)
     parts: dict[str, list[str]] = {}
     refs: dict[str, set[str]] = {}
+    members: dict[str, str] = {}
+    lines: dict[str, int] = {}
     for stmt in tree.body:
         names = _defined(stmt) or {BODY}
         dumped = ast.dump(stmt)
@@ -160,12 +180,27 @@ def analyze(source: str, library: str) -> LibIndex:
         for name in names:
             parts.setdefault(name, []).append(dumped)
             refs.setdefault(name, set()).update(stmt_refs)
+            if name != BODY:
+                lines[name] = _definition_line(stmt)
+        if isinstance(stmt, ast.ClassDef):
+            for member in stmt.body:
+                if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef):
+                    qualified = f"{stmt.name}.{member.name}"
+                    members[qualified] = hashlib.sha256(ast.dump(member).encode()).hexdigest()
+                    lines[qualified] = _definition_line(member)
     top = set(parts)
     index: dict[str, tuple[str, tuple[str, ...]]] = {}
     for name, dumps in parts.items():
         h = hashlib.sha256("\n".join(dumps).encode()).hexdigest()
         index[name] = (h, tuple(sorted((refs[name] & top) - {name})))
-    return LibIndex(index, digest)
+    return LibIndex(index, digest, members, lines)
+
+
+def _definition_line(node: ast.stmt) -> int:
+    """The line of a definition's first decorator, else of the statement."""
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return min([node.lineno, *(d.lineno for d in node.decorator_list)])
+    return node.lineno
 
 
 def load_index(path: Path, library: str, cache_dir: Path | None = None) -> LibIndex:

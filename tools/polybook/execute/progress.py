@@ -9,6 +9,7 @@ import sys
 import threading
 from typing import Any, Protocol, TextIO
 
+from polybook.execute.cost import cost_line, why_lines
 from polybook.execute.model import ExecuteSummary, NotebookReport, Status
 
 # expected seconds for a notebook never run before (for the time-left estimate)
@@ -23,11 +24,25 @@ class Reporter(Protocol):
 
 
 def _line(report: NotebookReport) -> str:
-    mark = {Status.EXECUTED: "ok", Status.CACHED: "cached", Status.FAILED: "FAILED"}
-    return (
-        f"[{mark[report.status]}] {report.lang}/{report.framework} {report.page} "
-        f"({report.seconds:.1f}s)"
-    )
+    mark = {
+        Status.EXECUTED: "ok",
+        Status.CACHED: "cached",
+        Status.FAILED: "FAILED",
+        Status.WOULD_RUN: "would run",
+    }
+    cost = f"{report.seconds:.1f}s"
+    if report.cpu_seconds is not None:
+        cost += f", {report.cpu_seconds:.1f}s CPU"
+    if report.gpus:
+        cost += f", {report.gpu_seconds:.1f} GPU-s"
+    return f"[{mark[report.status]}] {report.lang}/{report.framework} {report.page} ({cost})"
+
+
+def reason_lines(report: NotebookReport) -> list[str]:
+    """`    why: ...` under a notebook that ran."""
+    if report.status is Status.CACHED:
+        return []
+    return [f"    why: {reason.describe()}" for reason in report.reasons]
 
 
 def summary_line(summary: ExecuteSummary) -> str:
@@ -71,10 +86,13 @@ class PlainReporter:
         with self._lock:
             if report.status is not Status.CACHED or self.verbose:
                 print(_line(report), file=self.out, flush=True)
+                for line in reason_lines(report):
+                    print(line, file=self.out, flush=True)
             print_failure(report, self.err)
 
     def end(self, summary: ExecuteSummary) -> None:
         print(summary_line(summary), file=self.out, flush=True)
+        print(cost_line(summary), file=self.out, flush=True)
 
 
 class RichReporter:
@@ -151,7 +169,10 @@ class RichReporter:
 
     def end(self, summary: ExecuteSummary) -> None:
         self.progress.stop()
+        for line in why_lines(summary):
+            self.console.print(f"why: {line}", markup=False, highlight=False)
         self.console.print(summary_line(summary), markup=False, highlight=False)
+        self.console.print(cost_line(summary), markup=False, highlight=False)
 
 
 def make_reporter(jobs: int, verbose: bool = False) -> Reporter:

@@ -1,4 +1,8 @@
-"""Run reports: a JSON summary and JUnit XML (one testcase per notebook)."""
+"""Run reports: a JSON summary and JUnit XML (one testcase per notebook).
+
+Both say why each notebook ran (JSON `reasons`; JUnit `polybook.reason`
+properties, one per reason, with its code) and what the run cost (JSON
+`cost`: totals per framework and language; JUnit properties per testcase)."""
 
 from __future__ import annotations
 
@@ -7,7 +11,8 @@ import socket
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from polybook.execute.model import ExecuteSummary, Status
+from polybook.execute.cost import cost_json
+from polybook.execute.model import ExecuteSummary, NotebookReport, Status
 from polybook.files import write_atomic
 
 
@@ -16,7 +21,9 @@ def to_json(summary: ExecuteSummary) -> dict[str, object]:
         "ok": summary.ok,
         "interrupted": summary.interrupted,
         "seconds": round(summary.seconds, 3),
+        "dry_run": summary.dry_run,
         "counts": summary.counts(),
+        "cost": cost_json(summary),
         "notebooks": [r.to_json() for r in summary.reports],
     }
 
@@ -54,6 +61,7 @@ def to_junit(summary: ExecuteSummary) -> ET.Element:
                 file=r.file,
                 time=f"{r.seconds:.3f}",
             )
+            _properties(case, r)
             if r.failure is not None:
                 fail = ET.SubElement(
                     case,
@@ -69,6 +77,23 @@ def to_junit(summary: ExecuteSummary) -> ET.Element:
     suites.set("failures", str(counts["failed"]))
     suites.set("time", f"{summary.seconds:.3f}")
     return suites
+
+
+def _properties(case: ET.Element, report: NotebookReport) -> None:
+    values: list[tuple[str, str]] = [("polybook.origin", report.origin.value)]
+    for reason in report.reasons:
+        values.append(("polybook.reason", f"{reason.kind.code} {reason.describe()}"))
+    if report.cpu_seconds is not None:
+        values.append(("polybook.cpu_seconds", f"{report.cpu_seconds:.3f}"))
+    if report.gpus:
+        values.append(("polybook.gpu_seconds", f"{report.gpu_seconds:.3f}"))
+    if report.source_lang and report.source_lang != report.lang:
+        values.append(("polybook.source_language", report.source_lang))
+    if report.saved_seconds:
+        values.append(("polybook.saved_seconds", f"{report.saved_seconds:.3f}"))
+    props = ET.SubElement(case, "properties")
+    for name, value in values:
+        ET.SubElement(props, "property", name=name, value=value)
 
 
 def write_junit(summary: ExecuteSummary, path: Path) -> None:

@@ -12,7 +12,6 @@ write is atomic), and a rerun picks up where this one stopped.
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 import hashlib
 import json
 import sys
@@ -27,13 +26,15 @@ from polybook.execute import gpus as gpu_mod
 from polybook.execute.cache import Cache, Entry
 from polybook.execute.envs import FrameworkEnv, resolve_env
 from polybook.execute.gpus import GpuPool
-from polybook.execute.libdeps import load_index
 from polybook.execute.loop import run_loop
 from polybook.execute.model import (
     ExecuteSummary,
     Failure,
     FailureKind,
     NotebookReport,
+    Origin,
+    Reason,
+    ReasonKind,
     Result,
     Status,
     Task,
@@ -43,15 +44,11 @@ from polybook.execute.plan import (
     MANIFEST,
     Item,
     executed_text,
-    library_file,
     library_files,
-    make_item,
-    page_matcher,
     read_manifest,
-    read_split,
-    split_notebooks,
 )
 from polybook.execute.progress import UNKNOWN_SECONDS, PlainReporter, Reporter
+from polybook.execute.triage import Frameworks, plan_run, triage
 from polybook.faults import Fault, doing
 from polybook.files import write_atomic
 from polybook.source.book import Book
@@ -74,6 +71,8 @@ class ExecuteOptions:
     work_dir: Path | None = None  # kernels' working directories
     discover: gpu_mod.Discover = gpu_mod.discover
     reporter: Reporter | None = None
+    force: bool = False  # run every notebook, cached or not
+    dry_run: bool = False  # plan and explain; run, write and reuse nothing
 
 
 class _Run:
@@ -85,12 +84,28 @@ class _Run:
         self.reports: dict[str, NotebookReport] = {}
         self.groups: dict[str, list[Item]] = {}
         self.expected: dict[str, float] = {}
+        self.reasons: dict[str, tuple[Reason, ...]] = {}
+        self.frameworks = Frameworks()
 
     def report(
-        self, item: Item, status: Status, seconds: float, failure: Failure | None = None
+        self,
+        item: Item,
+        status: Status,
+        seconds: float,
+        failure: Failure | None = None,
+        **extra: Any,
     ) -> NotebookReport:
         report = NotebookReport(
-            item.lang, item.framework, item.page, item.file, status, seconds, item.key, failure
+            item.lang,
+            item.framework,
+            item.page,
+            item.file,
+            status,
+            seconds,
+            item.key,
+            failure,
+            reasons=self.reasons.get(item.label, ()),
+            **extra,
         )
         self.reports[item.label] = report
         return report
@@ -152,40 +167,55 @@ class _Run:
         group = self.groups[task.key]
         source = next(i for i in group if i.lang == task.lang)
         expected = self.expected.get(task.key, 0.0)
+        ran_here = {
+            "cpu_seconds": result.cpu_seconds,
+            "gpus": len(result.devices),
+            "source_lang": source.lang,
+        }
         if result.ok:
             for n, item in enumerate(group):
                 ran = item is source and not result.cached
                 status = Status.EXECUTED if ran else Status.CACHED
                 seconds = result.seconds if ran else 0.0
+                if ran:
+                    extra: dict[str, Any] = ran_here
+                else:
+                    origin = Origin.CACHE if result.cached else Origin.SHARED
+                    extra = {
+                        "origin": origin,
+                        "source_lang": source.lang,
+                        "saved_seconds": result.seconds,
+                    }
                 if not self.materialize(item, result.cells, result.seconds):
                     failure = Failure(FailureKind.INTERNAL, "outputs do not fit the notebook")
                     self.forget(item)
                     status, failure_or_none = Status.FAILED, failure
                 else:
                     failure_or_none = None
-                report = self.report(item, status, seconds, failure_or_none)
+                report = self.report(item, status, seconds, failure_or_none, **extra)
                 self.reporter.finished(report, expected if n == 0 else 0.0, n == 0)
             return True
         failure = result.failure or Failure(FailureKind.INTERNAL, "unknown failure")
         for n, item in enumerate(group):
             self.forget(item)
             located = relocate(failure, source.notebook, item.notebook)
-            report = self.report(item, Status.FAILED, result.seconds, located)
+            report = self.report(item, Status.FAILED, result.seconds, located, **ran_here)
             self.reporter.finished(report, expected if n == 0 else 0.0, n == 0)
         return self.options.keep_going
 
     async def produce(self, task: Task, run: Callable[[], Coroutine[Any, Any, Result]]) -> Result:
         """Run a task under its key's lock, unless another run produced it meanwhile."""
         async with self.cache.key_lock(task.key):
-            entry = self.cache.lookup(task.key, remove_corrupt=True)
+            entry = None if self.options.force else self.cache.lookup(task.key, True)
             if entry is not None:
                 return Result(task.key, True, entry.seconds, entry.cells, cached=True)
             result = await run()
             if result.ok:
                 item = self.groups[task.key][0]
                 key = task.key
+                basis = self.frameworks.basis(item, result.env_manifest)
                 if result.env_fingerprint and result.env_fingerprint != item.parts.env:
-                    key = item.parts.with_env(result.env_fingerprint).key()
+                    key = basis.parts.key()
                     print(
                         f"polybook: warning: {result.host} ran {task.framework} in an "
                         f"environment that differs from this machine's; cached as {key[:12]}",
@@ -202,6 +232,8 @@ class _Run:
                             result.cells,
                             result.env_fingerprint,
                             result.host,
+                            basis,
+                            result.cpu_seconds,
                         )
                     )
             return result
@@ -215,24 +247,17 @@ def plan_items(
     gpu_count: int | None,
 ) -> list[Item]:
     """Every split notebook of the run with its key (`gpu_count` None: as requested)."""
-    lang = options.lang
-    split_dir = options.split_dir or book.layout.split(lang)
-    out_dir = options.out_dir or book.layout.executed(lang)
-    patterns = page_matcher(book, lang, options.pages)
-    items: list[Item] = []
-    for fw in options.frameworks:
-        fingerprint = envs[fw].fingerprint()
-        library = load_index(library_file(book, fw), book.config.library_dir, cache.root)
-        for page, path in split_notebooks(split_dir, fw):
-            if patterns and not any(fnmatch.fnmatchcase(page, p) for p in patterns):
-                continue
-            notebook, sha = read_split(path, lang)
-            items.append(
-                make_item(
-                    book, lang, fw, page, notebook, sha, out_dir, fingerprint, library, gpu_count
-                )
-            )
-    return items
+    return plan_run(
+        book,
+        options.lang,
+        options.frameworks,
+        options.pages,
+        envs,
+        cache,
+        gpu_count,
+        options.split_dir,
+        options.out_dir,
+    )[0]
 
 
 def execute_book(book: Book, options: ExecuteOptions) -> ExecuteSummary:
@@ -242,48 +267,103 @@ def execute_book(book: Book, options: ExecuteOptions) -> ExecuteSummary:
     work_root = options.work_dir or layout.work
     env_dir = options.env_dir or book.root / conf.env_dir
     cache = Cache(options.cache_dir or layout.cache)
-    with doing(f"execute {lang}"):
-        cache.acquire_shared()
+    if not options.dry_run:
+        with doing(f"execute {lang}"):
+            cache.acquire_shared()
     state = _Run(book, options, cache, out_dir)
-    summary = ExecuteSummary()
+    summary = ExecuteSummary(dry_run=options.dry_run)
+    items: list[Item] = []
     try:
         local = options.scheduler == "local"
         devices = options.discover() if local else []
         envs: dict[str, FrameworkEnv] = {fw: resolve_env(fw, env_dir) for fw in options.frameworks}
-        items = plan_items(book, options, envs, cache, len(devices) if local else None)
-        todo = 0
-        for item in items:
-            if state.up_to_date(item):
-                state.report(item, Status.CACHED, 0.0)
+        items, state.frameworks = plan_run(
+            book,
+            lang,
+            options.frameworks,
+            options.pages,
+            envs,
+            cache,
+            len(devices) if local else None,
+            options.split_dir,
+            out_dir,
+        )
+        sorted_items = triage(book, items, state.frameworks, cache, state.up_to_date, options.force)
+        state.reasons = sorted_items.reasons
+        for item in sorted_items.up_to_date:
+            record = cache.record(item.lang, item.framework, item.page) or {}
+            saved = _float(record.get("seconds"))
+            state.report(item, Status.CACHED, 0.0, origin=Origin.UP_TO_DATE, saved_seconds=saved)
+        for item, entry in sorted_items.cached:
+            if options.dry_run or state.materialize(item, entry.cells, entry.seconds):
+                state.report(
+                    item,
+                    Status.CACHED,
+                    0.0,
+                    origin=Origin.CACHE,
+                    source_lang=entry.lang,
+                    saved_seconds=entry.seconds,
+                )
                 continue
-            entry = cache.lookup(item.key)
-            if entry is not None and state.materialize(item, entry.cells, entry.seconds):
-                state.report(item, Status.CACHED, 0.0)
-                continue
-            state.groups.setdefault(item.key, []).append(item)
-            todo += 1
+            state.reasons[item.label] = (Reason(ReasonKind.OUTPUTS_MISSING, note=_MISFIT),)
+            sorted_items.groups.setdefault(item.key, []).append(item)
+        state.groups = sorted_items.groups
+        todo = sorted_items.todo
         tasks = _tasks(book, state, envs, local, work_root)
-        expected = sum(state.expected.values())
-        state.reporter.begin(len(items), todo, expected)
-        if tasks:
-            summary.interrupted = run_loop(
-                lambda: _schedule(state, tasks, options, devices, work_root, envs)
-            )
+        if options.dry_run:
+            _report_dry_run(state)
+        else:
+            state.reporter.begin(len(items), todo, sum(state.expected.values()))
+            if tasks:
+                summary.interrupted = run_loop(
+                    lambda: _schedule(state, tasks, options, devices, work_root, envs)
+                )
     except BaseException:
-        with contextlib.suppress(Fault):  # keep what was done; report the first fault
-            state.save_manifest()
+        if not options.dry_run:
+            with contextlib.suppress(Fault):  # keep what was done; report the first fault
+                state.save_manifest()
         raise
     else:
-        state.save_manifest()
+        if not options.dry_run:
+            state.save_manifest()
     finally:
-        cache.release_shared()
+        if not options.dry_run:
+            cache.release_shared()
     for item in items:
         report = state.reports.get(item.label)
         if report is not None:
             summary.reports.append(report)
     summary.seconds = time.perf_counter() - start
-    state.reporter.end(summary)
+    if not options.dry_run:
+        state.reporter.end(summary)
     return summary
+
+
+_MISFIT = "the cached outputs do not fit the notebook"
+
+
+def _float(value: object) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def _report_dry_run(state: _Run) -> None:
+    """What the run would do: each group's first item runs, the others (the
+    same code in other languages) would take its outputs."""
+    for key, group in state.groups.items():
+        expected = state.expected.get(key, 0.0)
+        source = group[0]
+        for n, item in enumerate(group):
+            if n == 0:
+                state.report(item, Status.WOULD_RUN, 0.0, saved_seconds=0.0)
+            else:
+                state.report(
+                    item,
+                    Status.CACHED,
+                    0.0,
+                    origin=Origin.SHARED,
+                    source_lang=source.lang,
+                    saved_seconds=expected,
+                )
 
 
 def _tasks(

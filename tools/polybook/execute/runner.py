@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from polybook.execute.envs import FrameworkEnv, env_fingerprint, kernel_environ
+from polybook.execute.envs import FrameworkEnv, env_manifest, kernel_environ
 from polybook.execute.model import CellOutputs, Failure, FailureKind, Result, Task
 from polybook.execute.place import failing_line, place
 from polybook.execute.settings import ALLOW_ERROR_TAG, allows_error
@@ -94,11 +94,24 @@ async def run_notebook(
 
     start = time.perf_counter()
     host = socket.gethostname()
-    fingerprint = env_fingerprint(env.root, env.framework)
+    manifest = env_manifest(env.root, env.framework)
+    fingerprint = manifest.fingerprint()
+    cpu: list[float] = []
 
     def result(ok: bool, cells: list[CellOutputs], failure: Failure | None = None) -> Result:
         seconds = time.perf_counter() - start
-        return Result(task.key, ok, seconds, cells, failure, fingerprint, tuple(devices), host)
+        return Result(
+            task.key,
+            ok,
+            seconds,
+            cells,
+            failure,
+            fingerprint,
+            tuple(devices),
+            host,
+            env_manifest=manifest,
+            cpu_seconds=cpu[0] if cpu else None,
+        )
 
     problem = env.problem()
     if problem is not None:
@@ -151,6 +164,7 @@ async def run_notebook(
                         cell, index, execution_count=client.code_cells_executed + 1
                     )
                 current = None
+                cpu.extend(await _kernel_cpu(client))
     except CellExecutionError as exc:
         assert current is not None
         tb = _traceback_of(nb.cells[current]) or strip_ansi(str(exc.traceback or exc))
@@ -200,6 +214,24 @@ async def run_notebook(
         log.close()
         log_path.unlink(missing_ok=True)
     return result(True, collect_outputs(nb))
+
+
+# the kernel process's CPU time, its own and its waited-for children's
+_CPU_EXPRESSION = "sum(__import__('os').times()[:4])"
+
+
+async def _kernel_cpu(client: Any) -> list[float]:
+    """The kernel's CPU seconds, asked silently (no history, no output, no
+    execution count); empty when the kernel does not answer."""
+    try:
+        msg_id = client.kc.execute(
+            "", silent=True, store_history=False, user_expressions={"cpu": _CPU_EXPRESSION}
+        )
+        reply = await client.async_wait_for_reply(msg_id)
+        value = reply["content"]["user_expressions"]["cpu"]["data"]["text/plain"]
+        return [float(value)]
+    except Exception:  # a measurement, never a failure
+        return []
 
 
 def _tail(path: Path, lines: int = 20) -> str:

@@ -47,7 +47,40 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     action.add_argument(
         "--parity", action="store_true", help="write nothing; list which modules define each name"
     )
+    action.add_argument(
+        "--api",
+        action="store_true",
+        help="write nothing; report the public API of each module: names some frameworks "
+        "lack, signatures that differ, changes since a release (--since)",
+    )
+    lib.add_argument(
+        "--since",
+        metavar="REF",
+        help="--api: compare with an earlier release (a git ref of the book, or a wheel file)",
+    )
+    lib.add_argument("--format", choices=["table", "json"], default="table", help="--api output")
+    lib.add_argument(
+        "--strict",
+        action="store_true",
+        help="--api: exit 1 on a framework gap or a removal the configuration does not declare",
+    )
     lib.set_defaults(func=cmd_lib, mode=None)
+
+
+def cmd_api(book: Book, args: argparse.Namespace) -> int:
+    """`lib --api`: 0 done (1 with --strict and an undeclared gap or removal);
+    2 the report cannot be made."""
+    from polybook.library.api_report import ApiError, api_report, diagnostics, dumps, format_table
+
+    try:
+        report = api_report(book, args.since)
+    except ApiError as exc:
+        print(f"polybook: lib --api: {exc}", file=sys.stderr)
+        return 2
+    for diagnostic in diagnostics(report):
+        print(diagnostic.format(), file=sys.stderr)
+    print(dumps(report) if args.format == "json" else format_table(report))
+    return 1 if args.strict and report.undeclared else 0
 
 
 def cmd_lib(book: Book, args: argparse.Namespace) -> int:
@@ -59,6 +92,11 @@ def cmd_lib(book: Book, args: argparse.Namespace) -> int:
     from polybook.library.run import book_mode, generate_library, stale_files, write_library
     from polybook.library.writer import diff
 
+    if args.api:
+        return cmd_api(book, args)
+    if args.since or args.strict:
+        print("polybook: lib: --since and --strict go with --api", file=sys.stderr)
+        return 2
     lang = lang_arg(book, args.lang)
     mode = Mode(args.mode) if args.mode else book_mode(book)
     try:

@@ -59,3 +59,5 @@ class LibraryResult:
     # framework -> module text, in configuration order (for parity)
     modules: dict[str, str] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # framework -> the blocks its module was assembled from, in book order
+    saved: dict[str, list[SavedBlock]] = field(default_factory=dict)

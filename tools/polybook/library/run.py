@@ -168,6 +168,7 @@ def generate_library(
             )
         result.files.append(GeneratedFile(path, text, old))
         result.modules[fw] = text
+        result.saved[fw] = saved[fw]
     result.files.append(
         GeneratedFile(version_path, version_text(old_version, config.release), old_version)
     )

@@ -7,8 +7,11 @@ page's position map translates a virtual line back to the book source line.
 Markdown cells are converted from the page's parsed elements (the cell's line
 map says which), so every generated line knows its book line exactly.
 
-Three shapes:
-  single   one framework's notebook, as is;
+Four shapes:
+  single   one framework's notebook, as is (or, where the framework has no
+           code for the page, another framework's, under a notice);
+  fallback one framework's notebook with another framework's cells in the
+           sections where it has no code, each under a notice;
   prose    no notebook for the framework: the page's shared prose and a notice;
   tabbed   every framework's notebook merged: shared prose once, and each run
            of framework-specific cells as one tab set (one tab per framework
@@ -40,11 +43,13 @@ def markdown_lines(
 
 @dataclass(frozen=True, slots=True)
 class Notice:
-    """An admonition placed after the page title."""
+    """An admonition placed after the page title (and `then`, another one,
+    after it)."""
 
     title: str
     text: str
     css: str
+    then: Notice | None = None
 
     def lines(self, src: int) -> list[Line]:
         texts = [
@@ -56,7 +61,8 @@ class Notice:
             "```",
             "",
         ]
-        return [Line(t, src) for t in texts]
+        own = [Line(t, src) for t in texts]
+        return own + (self.then.lines(src)[1:] if self.then is not None else [])
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +126,13 @@ class _Doc:
             cell.lines,
         )
 
+    def admonition(self, notice: Notice, line: int) -> None:
+        lines = notice.lines(line)
+        self._add(
+            {"cell_type": "markdown", "metadata": {}, "source": "\n".join(x.text for x in lines)},
+            [x.src for x in lines],
+        )
+
     def finish(self) -> Generated:
         if self.notice is not None:  # a page without prose still shows its notice
             self.markdown(Cell(CellKind.MARKDOWN, "", 0, ()), self.opts)
@@ -157,6 +170,57 @@ def single_page(
     for cell in nb.cells:
         if cell.kind is CellKind.CODE:
             doc.code(cell)
+        else:
+            doc.markdown(cell, opts)
+    return doc.finish()
+
+
+@dataclass(frozen=True, slots=True)
+class Insert:
+    """Another framework's cells shown where the page's framework has no code:
+    the cells of `notebook` whose book lines are in [line, end) (end 0: the
+    end of the page) that the page's notebook lacks, after `notice`."""
+
+    notebook: Notebook
+    line: int
+    end: int
+    notice: Notice
+
+    def holds(self, cell: Cell) -> bool:
+        return cell.line >= self.line and (self.end == 0 or cell.line < self.end)
+
+
+FALLBACK_TAG = "pb-fallback"
+
+
+def fallback_page(
+    docname: str,
+    nb: Notebook,
+    page: Page,
+    opts: ConvertOptions,
+    inserts: Sequence[Insert],
+    notice: Notice | None = None,
+) -> Generated:
+    """`nb` with, in each insert's section, the other framework's code (and
+    its own prose) that `nb` lacks, in page order, each section's under its
+    notice."""
+    own = {cell.id for cell in nb.cells}
+    merged: list[tuple[Cell, Insert | None]] = [(cell, None) for cell in nb.cells]
+    for each in inserts:
+        for cell in each.notebook.cells:
+            shared_prose = cell.kind is CellKind.MARKDOWN and not cell.frameworks
+            if each.holds(cell) and cell.id not in own and not shared_prose:
+                merged.append((cell, each))
+    merged.sort(key=lambda item: item[0].line)
+    doc = _Doc(docname, nb.file, page, opts, notice)
+    announced: set[int] = set()
+    for cell, insert in merged:
+        if insert is not None and id(insert) not in announced:
+            announced.add(id(insert))
+            doc.admonition(insert.notice, cell.line)
+        if cell.kind is CellKind.CODE:
+            tags = [FALLBACK_TAG, f"{FALLBACK_TAG}-{insert.notebook.framework}"] if insert else []
+            doc.code(cell, tags)
         else:
             doc.markdown(cell, opts)
     return doc.finish()

@@ -16,6 +16,8 @@ class Words:
     untranslated_text: str  # {language}, {source}: names in this language (`language_name`)
     no_code_title: str
     no_code_text: str  # {framework}
+    fallback_page_text: str  # {framework}, {fallback}
+    fallback_section_text: str  # {framework}, {fallback}
     language: str
     framework: str
     all_frameworks: str
@@ -52,6 +54,8 @@ WORDS: dict[str, Words] = {
         no_code_text=(
             "This page has no {framework} version of its code yet; only its text is shown."
         ),
+        fallback_page_text="This page has no {framework} code; showing {fallback}.",
+        fallback_section_text="No {framework} code for this section; showing {fallback}.",
         language="Language",
         framework="Framework",
         all_frameworks="All frameworks",
@@ -75,6 +79,10 @@ WORDS: dict[str, Words] = {
         no_code_title="Tidak ada kode {framework}",
         no_code_text=(
             "Halaman ini belum memiliki kode versi {framework}; hanya teksnya yang ditampilkan."
+        ),
+        fallback_page_text="Halaman ini tidak memiliki kode {framework}; menampilkan {fallback}.",
+        fallback_section_text=(
+            "Tidak ada kode {framework} untuk bagian ini; menampilkan {fallback}."
         ),
         language="Bahasa",
         framework="Kerangka kerja",
@@ -100,6 +108,12 @@ WORDS: dict[str, Words] = {
             "Cette page n'a pas encore de version {framework} de son code ; "
             "seul le texte est affiché."
         ),
+        fallback_page_text=(
+            "Cette page n'a pas de code {framework} ; le code {fallback} est affiché."
+        ),
+        fallback_section_text=(
+            "Pas de code {framework} pour cette section ; le code {fallback} est affiché."
+        ),
         language="Langue",
         framework="Framework",
         all_frameworks="Tous les frameworks",
@@ -121,6 +135,8 @@ WORDS: dict[str, Words] = {
         ),
         no_code_title="Không có mã {framework}",
         no_code_text="Trang này chưa có mã {framework}; chỉ phần văn bản được hiển thị.",
+        fallback_page_text="Trang này không có mã {framework}; đang hiển thị mã {fallback}.",
+        fallback_section_text="Mục này không có mã {framework}; đang hiển thị mã {fallback}.",
         language="Ngôn ngữ",
         framework="Framework",
         all_frameworks="Tất cả framework",
@@ -142,6 +158,8 @@ WORDS: dict[str, Words] = {
         ),
         no_code_title="{framework} kodu yok",
         no_code_text="Bu sayfanın henüz {framework} kodu yok; yalnızca metni gösteriliyor.",
+        fallback_page_text="Bu sayfada {framework} kodu yok; {fallback} kodu gösteriliyor.",
+        fallback_section_text="Bu bölüm için {framework} kodu yok; {fallback} kodu gösteriliyor.",
         language="Dil",
         framework="Çerçeve",
         all_frameworks="Tüm çerçeveler",
