@@ -95,6 +95,16 @@ class Code(Enum):
     PDF_SETTING = ("PB216", Severity.WARNING, "pdf-setting")
     PDF_NOT_HONOURED = ("PB217", Severity.WARNING, "pdf-not-honoured")
     PDF_OVERFULL_TEXT = ("PB218", Severity.INFO, "pdf-overfull-text")
+    # contributors: executed outputs pasted into pages (check/outputs.py)
+    PASTED_OUTPUT = ("PB430", Severity.ERROR, "pasted-output")
+    PASTED_TRACEBACK = ("PB431", Severity.WARNING, "pasted-traceback")
+    # live preview (polybook preview): a rebuild that failed
+    PREVIEW_FAILED = ("PB440", Severity.ERROR, "preview-failed")
+    # reader notebooks (polybook build notebooks)
+    READER_UNRESOLVED_REFERENCE = ("PB450", Severity.WARNING, "reader-unresolved-reference")
+    READER_MISSING_IMAGE = ("PB451", Severity.WARNING, "reader-missing-image")
+    READER_MALFORMED_ROLE = ("PB452", Severity.WARNING, "reader-malformed-role")
+    READER_UNKNOWN_CITATION = ("PB453", Severity.WARNING, "reader-unknown-citation")
 
     @property
     def id(self) -> str:
