@@ -68,5 +68,5 @@ def test_each_kind_of_pasted_output_at_its_line() -> None:
 
 
 def test_a_clean_page_has_none() -> None:
-    text = "# T\n\n```{.python .input}\nprint(1)\n```\n\n```\nshell output shown as a listing\n```\n"
+    text = "# T\n\n```{.python .input}\nprint(1)\n```\n\n```\nan output shown as a listing\n```\n"
     assert pasted_outputs(parse_text(text)) == []

@@ -244,10 +244,8 @@ def check_book(
     work = [_Job(book, lang, rel) for rel in checked]
     done = map_pages(_check_page, work, jobs)
     if only is not None:
-        done = [
-            *done,
-            *((_Facts.of(book.read(lang, rel), roles=False), []) for rel in rels if rel not in only),
-        ]
+        others = [rel for rel in rels if rel not in only]
+        done = [*done, *((_Facts.of(book.read(lang, rel), roles=False), []) for rel in others)]
     by_path = {page.path: page for page, _ in done}
     pages = list(by_path.values())
     diagnostics = [d for _, found in done for d in found]
