@@ -28,6 +28,10 @@ def _links(path: str, stamp: int) -> dict[str, list[list[str]]]:
     return data if isinstance(data, dict) else {}
 
 
+_COLAB = "https://colab.research.google.com/"
+_TITLES = {True: "Open the notebook in Colab", False: "Download the notebook"}
+
+
 def _colab(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -45,7 +49,7 @@ def _colab(
         return
     anchors = "".join(
         f'<a class="pb-colab-link" href="{html.escape(url)}" target="_blank" '
-        f'rel="noopener" title="Open the notebook in Colab">{html.escape(label)}</a> '
+        f'rel="noopener" title="{_TITLES[url.startswith(_COLAB)]}">{html.escape(label)}</a> '
         for label, url in links
     )
     block = f'<div class="pb-colab" style="text-align: right">{anchors.strip()}</div>'
