@@ -11,9 +11,9 @@ def citation_texts(path: Path | None, and_two: str) -> dict[str, str]:
     then reported as unknown)."""
     if path is None or not path.is_file():
         return {}
-    from pybtex.database import parse_file
-    from pybtex.richtext import Text
-    from pybtex.scanner import PybtexError
+    from pybtex.database import parse_file  # type: ignore[import-untyped]
+    from pybtex.richtext import Text  # type: ignore[import-untyped]
+    from pybtex.scanner import PybtexError  # type: ignore[import-untyped]
 
     try:
         data = parse_file(str(path), bib_format="bibtex")
