@@ -98,6 +98,7 @@ STAGE_COMMANDS = (
     "polybook.library.command",
     "polybook.execute.command",
     "polybook.render.command",
+    "polybook.preview.command",
 )
 
 
