@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from polybook.layout import BUILD_DIR
+
 Stat = tuple[int, int]  # (mtime_ns, size)
 
 
@@ -20,7 +22,7 @@ def snapshot(roots: Iterable[Path]) -> dict[Path, Stat]:
             found[root] = (st.st_mtime_ns, st.st_size)
             continue
         for folder, dirs, files in os.walk(root):
-            dirs[:] = [d for d in dirs if not d.startswith((".", "_build"))]
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d != BUILD_DIR]
             for name in files:
                 if name.startswith("."):
                     continue
