@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import sys
 import threading
 from functools import partial
 from types import FrameType
@@ -51,10 +52,16 @@ def cmd_preview(book: Book, args: argparse.Namespace) -> int:
     for d in first.site:
         _say(d.format())
     if first.failed:
+        for d in first.diagnostics[-1:]:
+            print(d.format(), file=sys.stderr)
         return 2
     out = book.layout.html(lang, site)
     versions = Versions()
-    server = PreviewServer(out, versions, args.port)
+    try:
+        server = PreviewServer(out, versions, args.port)
+    except OSError as exc:
+        print(f"polybook: preview: cannot serve on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
+        return 2
     server.start()
     _say(f"preview: {server.url}{_page_path(book, lang, args.page)} ({lang}/{site}; Ctrl-C stops)")
     stop = threading.Event()

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import shlex
 import shutil
 import zipfile
 from collections.abc import Sequence
@@ -56,7 +57,7 @@ class ReaderResult:
 
 def install_source(packages: Sequence[str]) -> str:
     """The first cell: install what the notebook needs, unless POLYBOOK_NO_INSTALL is set."""
-    quoted = " ".join(_shell_word(p) for p in packages)
+    quoted = " ".join(shlex.quote(p) for p in packages)
     return (
         "# Install what this notebook needs (Colab, a fresh environment). Where it is\n"
         f"# installed already, set {INSTALL_VAR}=1 and this cell does nothing.\n"
@@ -65,11 +66,6 @@ def install_source(packages: Sequence[str]) -> str:
         f'if not os.environ.get("{INSTALL_VAR}"):\n'
         f"    %pip install -q {quoted}"
     )
-
-
-def _shell_word(word: str) -> str:
-    safe = all(c.isalnum() or c in "=<>!~.,_-[]+:/@" for c in word)
-    return word if safe and not any(c in word for c in "<>") else "'" + word.replace("'", "") + "'"
 
 
 def strip_save_marks(source: str) -> str:
