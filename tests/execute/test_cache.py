@@ -95,7 +95,7 @@ def test_missing_environment_is_a_reported_failure(book: TinyBook, tmp_path: Pat
     book.envs = tmp_path / "nowhere"
     book.write("ch/a.md", page("A", "print(1)"))
     outcome = book.execute()
-    assert outcome.code == 1
+    assert outcome.code == 2  # a setup fault
     assert "make env FRAMEWORK=pytorch" in outcome.err
     assert outcome.failure("ch/a.md")["file"] == "chapters/en/ch/a.md"
 

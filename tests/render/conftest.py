@@ -140,7 +140,8 @@ class Sites:
 @pytest.fixture(scope="session")
 def sites(tmp_path_factory: pytest.TempPathFactory, mathjax: Path | None) -> Sites:
     """en/pytorch, en/all and id/pytorch of the mini book (with MathJax when available,
-    else with a stand-in: the tests without a browser need no real MathJax)."""
+    else with a stand-in: the tests without a browser need no real MathJax).
+    Built in this order, en/pytorch last: its switchers link to the two others."""
     book = copy_minibook(tmp_path_factory.mktemp("render") / "minibook")
     if mathjax is None:
         mathjax = stand_in_mathjax(tmp_path_factory.mktemp("mathjax"))
@@ -148,6 +149,6 @@ def sites(tmp_path_factory: pytest.TempPathFactory, mathjax: Path | None) -> Sit
     write_executed(book, "en", "pytorch", "chap/first.ipynb")
     write_executed(book, "en", "jax", "chap/first.ipynb")
     results: dict[str, RenderResult] = {}
-    for lang, site in (("en", "pytorch"), ("en", "all"), ("id", "pytorch")):
+    for lang, site in (("id", "pytorch"), ("en", "all"), ("en", "pytorch")):
         results[f"{lang}/{site}"] = build(book, lang, site, mathjax=mathjax)
     return Sites(book, results)

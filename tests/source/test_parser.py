@@ -136,7 +136,7 @@ def test_interact_cell_is_dropped_and_required_libs_kept() -> None:
         "```\n"
         "# Title\n"
     )
-    assert page.code_cells == []
+    assert page.code_cells == ()
     assert page.interact_line == 1
     assert page.required_libs == ("scikit-learn==1.5", "pandas")
     assert page.title == "Title"

@@ -145,6 +145,14 @@ def test_conditional_expression_is_resolved() -> None:
     assert resolve(code, "jax") == "lr = 0.03\n"
 
 
+def test_parenthesised_conditional_expression_keeps_its_parentheses() -> None:
+    code = "n = (1 if tab.selected('pytorch') else 2).bit_length()\n"
+    assert resolve(code, "pytorch") == "n = (1).bit_length()\n"
+    assert resolve(code, "jax") == "n = (2).bit_length()\n"
+    code = "m = (3 if tab.selected('jax') else (4)) + 1\n"
+    assert resolve(code, "pytorch") == "m = ((4)) + 1\n"
+
+
 def test_list_argument_and_shared_outputs() -> None:
     code = "if tab.selected(['jax', 'tensorflow']):\n    a = 1\nb = 2\n"
     out = resolve_many(code, ["pytorch", "mxnet", "jax", "tensorflow"])

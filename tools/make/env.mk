@@ -7,7 +7,9 @@
 # For each framework F this builds $(ENVS_DIR)/F/ as a virtualenv from
 # $(REQUIREMENTS_DIR)/F.txt, registers the Jupyter kernel "polybook-F" inside
 # that prefix ($(ENVS_DIR)/F/share/jupyter/kernels/polybook-F/kernel.json) and
-# drops a .pth file so that the repository's d2l/ package is importable.
+# drops a .pth file so that the repository's d2l/ package and polybook's tab
+# runtime (`%load_ext polybook.tab`; `d2lbook.tab` when no d2lbook is
+# installed: polybook/tab/fallback.py) are importable.
 # A stamp file $(ENVS_DIR)/F/.installed makes it idempotent: the env is only
 # re-installed when the requirement file (or this fragment) changes.
 #
@@ -92,7 +94,7 @@ $(ENVS_DIR)/%/.installed: $(REQUIREMENTS_DIR)/%.txt $(_ENV_MK_FILE)
 	    --prefix $(abspath $(ENVS_DIR)/$*) --name polybook-$* \
 	    --display-name "$(call ENV_DISPLAY_NAME,$*)" $(call _env_kernel_flags,$*)
 	@site=$$(env $(SANE_LOCALE) $(ENVS_DIR)/$*/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))') \
-	    && echo "$(POLYBOOK_ROOT)" > "$$site/polybook.pth" \
+	    && env $(SANE_LOCALE) PYTHONPATH="$(POLYBOOK_ROOT)/tools" $(ENVS_DIR)/$*/bin/python -m polybook.tab.fallback "$(POLYBOOK_ROOT)" > "$$site/polybook.pth" \
 	    && echo "    $$site/polybook.pth -> $(POLYBOOK_ROOT)"
 	@env $(SANE_LOCALE) $(ENVS_DIR)/$*/bin/python -m pip check
 	@touch $@

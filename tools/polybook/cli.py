@@ -7,17 +7,20 @@ import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from polybook import __version__
 from polybook.config import ConfigError
-from polybook.diagnostics import Diagnostic, Severity, dumps, has_errors
+from polybook.diagnostics import Code, Diagnostic, Severity, dumps, has_errors
+from polybook.faults import EXIT_SETUP, Fault, os_fault
 from polybook.source.book import Book
 from polybook.split.select import ExistenceRule
 
 
-def _print_diagnostics(diagnostics: list[Diagnostic], stream: object = sys.stderr) -> None:
+def _print_diagnostics(diagnostics: list[Diagnostic], stream: TextIO | None = None) -> None:
+    out = stream or sys.stderr  # looked up when printing: callers may redirect it
     for d in diagnostics:
-        print(d.format(), file=stream)  # type: ignore[call-overload]
+        print(d.format(), file=out)
 
 
 def _summary(diagnostics: list[Diagnostic]) -> str:
@@ -35,9 +38,8 @@ def _frameworks(book: Book, lang: str, value: str) -> list[str]:
     names = [v.strip() for v in value.split(",") if v.strip()]
     unknown = [n for n in names if n not in ordered]
     if unknown:
-        raise SystemExit(
-            f"polybook: unknown framework {unknown[0]!r} (known: {', '.join(ordered)})"
-        )
+        known = ", ".join(ordered)
+        raise Fault(Code.USAGE, f"unknown framework {unknown[0]!r} (known: {known})")
     return names
 
 
@@ -45,7 +47,7 @@ def _lang(book: Book, value: str | None) -> str:
     lang = value or book.config.source_language
     if lang not in book.config.languages:
         known = ", ".join(book.config.languages)
-        raise SystemExit(f"polybook: unknown language {lang!r} (known: {known})")
+        raise Fault(Code.USAGE, f"unknown language {lang!r} (known: {known})")
     return lang
 
 
@@ -59,13 +61,14 @@ def lang_arg(book: Book, value: str | None) -> str:
 
 def cmd_split(book: Book, args: argparse.Namespace) -> int:
     from polybook.graph import split_language
+    from polybook.split.out import output_folder
 
     lang = _lang(book, args.lang)
     report = split_language(
         book,
         lang,
         _frameworks(book, lang, args.framework),
-        out=Path(args.out) if args.out else None,
+        out=output_folder(book, Path(args.out)) if args.out else None,
         rule=ExistenceRule(args.existence),
         jobs=args.jobs,
     )
@@ -98,6 +101,8 @@ STAGE_COMMANDS = (
     "polybook.library.command",
     "polybook.execute.command",
     "polybook.render.command",
+    "polybook.edit.command",
+    "polybook.i18n.command",
     "polybook.preview.command",
 )
 
@@ -136,13 +141,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Exit status: 0 done, 1 errors in the book, 2 a setup or usage fault (one
+    line naming the path and the action), 130 interrupted (README "Exit status")."""
     args = build_parser().parse_args(argv)
     try:
         book = Book.open(Path(args.book))
+        code: int = args.func(book, args)
     except ConfigError as exc:
         print(f"polybook: configuration error: {exc}", file=sys.stderr)
-        return 2
-    code: int = args.func(book, args)
+        return EXIT_SETUP
+    except Fault as fault:
+        print(fault.line(), file=sys.stderr)
+        return EXIT_SETUP
+    except OSError as exc:  # the last resort: a fault no stage named
+        print(os_fault(exc, f"polybook {args.command}", "access").line(), file=sys.stderr)
+        return EXIT_SETUP
     return code
 
 

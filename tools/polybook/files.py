@@ -11,19 +11,31 @@ from pathlib import Path
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write `data` (str as UTF-8) so that readers see the old or the new file,
     never a part; parent folders are created (when missing: a split writes
-    hundreds of files into a few folders)."""
+    hundreds of files into a few folders). An OSError names `path` (never the
+    temporary file), with the error's own errno and class."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
     try:
-        handle = open(tmp, "wb")  # noqa: SIM115 (closed below)
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(tmp, "wb")  # noqa: SIM115
+        try:
+            handle = open(tmp, "wb")  # noqa: SIM115 (closed below)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(tmp, "wb")  # noqa: SIM115
+    except OSError as exc:
+        raise _naming(exc, path) from exc
     try:
         with handle:
             handle.write(raw)
         os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(exc, OSError):
+            raise _naming(exc, path) from exc
         raise
+
+
+def _naming(exc: OSError, path: Path) -> OSError:
+    """`exc` as the same kind of error about `path` (OSError picks the subclass
+    of the errno: PermissionError, NotADirectoryError, ...)."""
+    return OSError(exc.errno, exc.strerror or str(exc), str(path))

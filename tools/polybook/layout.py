@@ -10,6 +10,7 @@ the next one reads.
     _build/render-pdf/<lang>/<framework>/            a PDF's Sphinx project and LaTeX run
     _build/pdf/<lang>/<framework>/<name>.pdf         the PDF of a language and framework
     _build/tools/node_modules/mathjax/               MathJax 3 (`make mathjax`)
+    _build/edit/<lang>/<framework>/<page>.ipynb      `polybook edit` notebooks (+ .versions.json)
     _build/notebooks/<lang>/<framework>/<page>.ipynb reader notebooks (`build notebooks`)
     _build/notebooks/<lang>/<framework>.zip          the same, zipped
 
@@ -67,6 +68,10 @@ class BuildLayout:
     def pdf(self, lang: str, framework: str) -> Path:
         """The folder of the PDF of a language and framework."""
         return self.build / "pdf" / lang / framework
+
+    def edit(self, lang: str, framework: str) -> Path:
+        """`polybook edit`'s notebooks of a language and framework."""
+        return self.build / "edit" / lang / framework
 
     def reader(self, lang: str) -> Path:
         """Reader notebooks: `<framework>/<page>.ipynb` and `<framework>.zip` below."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 PARALLEL_MIN_PAGES = 64
@@ -24,6 +23,9 @@ def map_pages(
     when the machine has them)."""
     count = workers if workers is not None else min(2, os.cpu_count() or 1)
     if count > 1 and len(jobs) >= PARALLEL_MIN_PAGES:
+        # imported here: multiprocessing costs start-up time a small run does not need
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=count) as pool:
             return list(pool.map(work, jobs, chunksize=16))
     return [work(job) for job in jobs]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import partial
 
 from polybook.check.bib import bib_keys
 from polybook.check.code import check_cell
 from polybook.check.outputs import pasted_outputs
+from polybook.check.page import empty, images, rst_files
 from polybook.diagnostics import Code, Diagnostic, sort_key
 from polybook.pages import map_pages
+from polybook.source.bibliography import bib_escape, read_bibliography
 from polybook.source.book import Book, toc_diagnostics
 from polybook.source.model import Label, LabelKind, Page, Role, TextBlock, TocBlock
 from polybook.split.model import Cell
@@ -153,25 +156,11 @@ def _bibliography(book: Book, pages: list[Page]) -> tuple[dict[str, int] | None,
         first = next(p for p in pages for r in p.roles if r is cites[0])
         message = "the book cites but has no bibliography ([pdf] bibfile, or a :bibliography: role)"
         return None, [Diagnostic.make(Code.BIB_UNREADABLE, first.file, cites[0].line, message)]
-    try:
-        return bib_keys(source.path.read_text(encoding="utf-8")), []
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        message = f"bibliography {source.shown} cannot be read ({reason})"
-        return None, [Diagnostic.make(Code.BIB_UNREADABLE, source.file, source.line, message)]
-
-
-def _images(book: Book, lang: str, page: Page) -> list[Diagnostic]:
-    """Images the page shows that are not files of the book."""
-    out: list[Diagnostic] = []
-    for path, line in page.images:
-        if "://" not in path and book.find_image(lang, page.path, path) is None:
-            out.append(
-                Diagnostic.make(
-                    Code.MISSING_IMAGE, page.file, line, f"image {path!r} not found", target=path
-                )
-            )
-    return out
+    refused = bib_escape(book, source)
+    if refused is not None:
+        return None, [refused]
+    text, problems = read_bibliography(book, source)
+    return (None if text is None else bib_keys(text)), problems
 
 
 def _translation_status(book: Book, lang: str, present: set[str]) -> list[Diagnostic]:
@@ -206,19 +195,12 @@ def _check_page(job: _Job) -> tuple[_Facts, list[Diagnostic]]:
     """One page parsed, split (code only) and checked: its own diagnostics."""
     book, lang = job.book, job.lang
     page = book.read(lang, job.rel)
+    found = [*page.diagnostics, *empty(page), *images(book, lang, page), *pasted_outputs(page)]
+    found += rst_files(book, lang, page)
     if book.is_plain(lang, job.rel):  # a non-notebook page: its code is shown, never run
-        return _Facts.of(page), [
-            *page.diagnostics,
-            *_images(book, lang, page),
-            *pasted_outputs(page),
-        ]
+        return _Facts.of(page), found
     split = split_page(page, book.config.frameworks_for(lang), markdown=False)
-    found = [
-        *page.diagnostics,
-        *split.diagnostics,
-        *_images(book, lang, page),
-        *pasted_outputs(page),
-    ]
+    found += split.diagnostics
     versions: dict[int, dict[str, Cell]] = {}
     for fw, nb in split.notebooks.items():
         for cell in nb.code_cells:
@@ -249,6 +231,7 @@ def check_book(
     by_path = {page.path: page for page, _ in done}
     pages = list(by_path.values())
     diagnostics = [d for _, found in done for d in found]
+    diagnostics.extend(book.refused_pages(lang))
     # A translation takes the pages it lacks from the source language: they
     # are toc targets and define labels (they are checked with their own language).
     source = book.config.source_language
@@ -260,7 +243,9 @@ def check_book(
             if rel not in by_path
         }
     tocs = {path: page.tocs for path, page in by_path.items() if only is None or path in only}
-    diagnostics.extend(toc_diagnostics(tocs, existing=set(by_path) | set(fallback)))
+    existing = set(by_path) | set(fallback)
+    escape = partial(book.escape, lang)
+    diagnostics.extend(toc_diagnostics(tocs, existing=existing, escape=escape))
     files = None if only is None else {book.display(lang, rel) for rel in checked}
     labels, label_diagnostics = _labels([*pages, *fallback.values()], files)
     diagnostics.extend(label_diagnostics)

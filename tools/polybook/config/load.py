@@ -9,7 +9,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from polybook.config.d2lbook import IniError, read_config_ini
 from polybook.config.model import BookConfig
 from polybook.config.source import ConfigSource, missing_files, toml_lines
 from polybook.diagnostics import Diagnostic, sort_key
@@ -107,6 +106,9 @@ def _site_files(root: Path, config: BookConfig, source: ConfigSource) -> list[Di
 
 def _load_legacy(root: Path, path: Path) -> tuple[BookConfig, ConfigSource]:
     """An existing d2lbook book's `config.ini`, read as a one-language book."""
+    # imported here: a book with a book.toml has no use for the ini reader
+    from polybook.config.d2lbook import IniError, read_config_ini
+
     try:
         data, source = read_config_ini(root, path)
     except IniError as exc:

@@ -40,6 +40,17 @@ class LanguageConfig(_Strict):
     # Per-language override of the framework order (legacy translations use
     # mxnet as their default tab). The first entry is the default tab.
     frameworks: tuple[str, ...] | None = None
+    # Where the language's sites are published: `<url>/<site>/` is what the
+    # build writes to `_build/html/<code>/<site>/`. The language switchers of
+    # the other languages' sites link there ("": to sites built next to them).
+    url: str = ""
+
+    @field_validator("url")
+    @classmethod
+    def _absolute_url(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value.rstrip("/")
 
 
 class PageExecuteConfig(_Strict):

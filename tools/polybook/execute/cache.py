@@ -117,6 +117,18 @@ class Cache:
         return self.root / "locks" / key[:2] / f"{key}.lock"
 
     # ---- entries
+    def intact(self, key: str) -> bool | None:
+        """Whether the entry of `key` matches its checksum (None: there is none)."""
+        try:
+            raw = self.object_path(key).read_bytes()
+        except OSError:
+            return None
+        digest, _, payload = raw.partition(b"\n")
+        if hashlib.sha256(payload).hexdigest().encode() == digest:
+            return True
+        self.corrupt.append(key)
+        return False
+
     def lookup(self, key: str, remove_corrupt: bool = False) -> Entry | None:
         path = self.object_path(key)
         try:

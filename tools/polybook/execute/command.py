@@ -16,9 +16,11 @@ from polybook.source.book import Book
 def cmd_execute(book: Book, args: argparse.Namespace) -> int:
     from polybook.cli import frameworks_arg, lang_arg
     from polybook.execute.errors import ExecuteError
+    from polybook.execute.model import FailureKind
     from polybook.execute.progress import make_reporter
     from polybook.execute.report import write_json, write_junit
     from polybook.execute.run import ExecuteOptions, execute_book
+    from polybook.faults import doing
 
     lang = lang_arg(book, args.lang)
     frameworks = frameworks_arg(book, lang, args.framework)
@@ -26,9 +28,12 @@ def cmd_execute(book: Book, args: argparse.Namespace) -> int:
         from polybook.graph import split_language
 
         print(split_language(book, lang, frameworks).line(), flush=True)
+    refused = book.refused_pages(lang)  # links out of the book: never split or executed
+    for diagnostic in refused:
+        print(diagnostic.format(), file=sys.stderr)
     if not book.config.execute.enabled:  # [build] eval_notebook = False
         print(f"execute {lang}: execution is off in the configuration; nothing executed")
-        return 0
+        return 1 if refused else 0
     jobs = args.jobs or book.config.execute.jobs
     options = ExecuteOptions(
         lang=lang,
@@ -48,10 +53,11 @@ def cmd_execute(book: Book, args: argparse.Namespace) -> int:
     except ExecuteError as exc:
         print(f"polybook: execute: {exc}", file=sys.stderr)
         return 2
-    if args.report:
-        write_json(summary, Path(args.report))
-    if args.junit:
-        write_junit(summary, Path(args.junit))
+    with doing(f"execute {lang}"):
+        if args.report:
+            write_json(summary, Path(args.report))
+        if args.junit:
+            write_junit(summary, Path(args.junit))
     if summary.interrupted:
         # Leave at once: the cancelled run's sockets and kernel clients may
         # still be open, and closing them at interpreter exit can block.
@@ -59,15 +65,28 @@ def cmd_execute(book: Book, args: argparse.Namespace) -> int:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(130)
-    return 0 if summary.ok else 1
+    if any(r.failure and r.failure.kind is FailureKind.ENVIRONMENT for r in summary.failures):
+        return 2  # a missing or broken framework environment: a setup fault
+    return 0 if summary.ok and not refused else 1
 
 
 def cmd_cache(book: Book, args: argparse.Namespace) -> int:
+    from polybook.diagnostics import Code
     from polybook.execute.cache import Cache
     from polybook.execute.errors import CacheError
+    from polybook.faults import Fault, doing
 
     root = Path(args.cache_dir) if args.cache_dir else book.layout.cache
     cache = Cache(root)
+    if not root.is_dir():
+        if args.action == "verify":  # nothing to verify is not "all entries are fine"
+            raise Fault(
+                Code.NO_CACHE,
+                f"cache verify: there is no cache at {root} (nothing executed yet, "
+                "or a wrong --cache-dir / execute.cache_dir)",
+            )
+        print(f"cache {root}: no cache (nothing executed yet)")
+        return 0
     if args.action == "stats":
         s = cache.stats()
         print(
@@ -77,16 +96,17 @@ def cmd_cache(book: Book, args: argparse.Namespace) -> int:
         )
         return 0
     if args.action == "verify":
-        v = cache.verify(delete=args.delete)
+        with doing("cache verify", "remove" if args.delete else "read"):
+            v = cache.verify(delete=args.delete)
         for path in v.corrupt:
             print(f"corrupt: {path}" + (" (deleted)" if args.delete else ""))
         print(f"cache {root}: {v.checked} entries checked, {len(v.corrupt)} corrupt")
         return 1 if v.corrupt and not args.delete else 0
     try:
-        p = cache.prune(older_than_days=args.older_than)
+        with doing("cache prune", "remove"):
+            p = cache.prune(older_than_days=args.older_than)
     except CacheError as exc:
-        print(f"polybook: cache: {exc}", file=sys.stderr)
-        return 1
+        raise Fault(Code.CACHE_IN_USE, f"cache prune: {exc}; run it again when it ends") from None
     print(
         f"cache {root}: removed {p.removed_entries} entries ({p.freed_bytes / 1e6:.1f} MB), "
         f"{p.removed_records} page records, {p.removed_other} other files"

@@ -45,6 +45,27 @@ class FrameworkEnv:
     def exists(self) -> bool:
         return self.kernel_file.is_file()
 
+    def problem(self) -> str | None:
+        """Why the environment's kernel cannot be started (None: it can be)."""
+        remake = f"run `make env FRAMEWORK={self.framework}`"
+        try:
+            spec = json.loads(self.kernel_file.read_text("utf-8"))
+        except FileNotFoundError:
+            return f"no kernel spec {self.kernel_name} under {self.kernels_dir} ({remake})"
+        except OSError as exc:
+            return f"cannot read kernel spec {self.kernel_file}: {exc.strerror} ({remake})"
+        except ValueError as exc:
+            where = (
+                f" (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+                if isinstance(exc, json.JSONDecodeError)
+                else ""
+            )
+            return f"kernel spec {self.kernel_file} is not valid JSON{where}; {remake} again"
+        argv = spec.get("argv") if isinstance(spec, dict) else None
+        if not isinstance(argv, list) or not argv or not all(isinstance(a, str) for a in argv):
+            return f"kernel spec {self.kernel_file} has no command (argv); {remake} again"
+        return None
+
     def fingerprint(self) -> str:
         return env_fingerprint(self.root, self.framework)
 

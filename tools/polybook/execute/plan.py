@@ -17,6 +17,7 @@ from polybook.execute.keys import KeyParts, code_parts
 from polybook.execute.libdeps import LibIndex, used_names
 from polybook.execute.model import CellOutputs, PageSettings
 from polybook.execute.settings import page_settings
+from polybook.faults import corrupt, doing
 from polybook.source.book import Book
 from polybook.split.model import CellKind, Notebook
 
@@ -85,10 +86,18 @@ def split_notebooks(split_dir: Path, framework: str) -> list[tuple[str, Path]]:
     return sorted(found)
 
 
-def read_split(path: Path) -> tuple[Notebook, str]:
-    """A split notebook, read and parsed once, and the sha256 of its bytes."""
-    data = path.read_bytes()
-    return Notebook.from_json(data.decode("utf-8")), hashlib.sha256(data).hexdigest()
+def read_split(path: Path, lang: str) -> tuple[Notebook, str]:
+    """A split notebook, read and parsed once, and the sha256 of its bytes; a
+    `Fault` naming it when it cannot be read or is not a notebook."""
+    action = f"execute {lang}"
+    with doing(action, "read", path):
+        data = path.read_bytes()
+    try:
+        notebook = Notebook.from_json(data.decode("utf-8"))
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        fix = f"run `polybook split --lang {lang}`, which writes it again"
+        raise corrupt(path, action, "split notebook", exc, fix) from None
+    return notebook, hashlib.sha256(data).hexdigest()
 
 
 def make_item(

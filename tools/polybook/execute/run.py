@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import hashlib
 import json
 import sys
 import time
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from polybook.diagnostics import Code, Diagnostic
 from polybook.execute import gpus as gpu_mod
 from polybook.execute.cache import Cache, Entry
 from polybook.execute.envs import FrameworkEnv, resolve_env
@@ -50,6 +52,7 @@ from polybook.execute.plan import (
     split_notebooks,
 )
 from polybook.execute.progress import UNKNOWN_SECONDS, PlainReporter, Reporter
+from polybook.faults import Fault, doing
 from polybook.files import write_atomic
 from polybook.source.book import Book
 
@@ -78,6 +81,7 @@ class _Run:
         self.book, self.options, self.cache, self.out_dir = book, options, cache, out_dir
         self.reporter: Reporter = options.reporter or PlainReporter()
         self.manifest = read_manifest(out_dir / MANIFEST)
+        self.action = f"execute {options.lang}"
         self.reports: dict[str, NotebookReport] = {}
         self.groups: dict[str, list[Item]] = {}
         self.expected: dict[str, float] = {}
@@ -92,13 +96,27 @@ class _Run:
         return report
 
     def up_to_date(self, item: Item) -> bool:
+        """The executed notebook is current and intact (the sha256 the manifest
+        recorded), and so is the cache entry it came from."""
         seen = self.manifest.get(item.manifest_key)
-        return (
-            seen is not None
-            and seen.get("split") == item.split_sha
-            and seen.get("key") == item.key
-            and item.executed_path.is_file()
-        )
+        if seen is None or seen.get("split") != item.split_sha or seen.get("key") != item.key:
+            return False
+        try:
+            digest = hashlib.sha256(item.executed_path.read_bytes()).hexdigest()
+        except OSError:
+            return False
+        if digest != seen.get("executed"):
+            if "executed" in seen:
+                self.damaged(item, f"executed notebook {item.executed_path}", "written again")
+            return False
+        if self.cache.intact(item.key) is False:
+            self.damaged(item, f"cache entry {self.cache.object_path(item.key)}", "executed again")
+            return False
+        return True
+
+    def damaged(self, item: Item, what: str, done: str) -> None:
+        message = f"{what} did not match its checksum (damaged since it was written); {done}"
+        print(Diagnostic.make(Code.REGENERATED, item.file, 1, message).format(), file=sys.stderr)
 
     def materialize(self, item: Item, cells: list[dict[str, Any]], seconds: float) -> bool:
         text = executed_text(item, cells)
@@ -109,19 +127,26 @@ class _Run:
             same = item.executed_path.read_bytes() == data
         except OSError:
             same = False
-        if not same:
-            write_atomic(item.executed_path, data)
-        self.manifest[item.manifest_key] = {"split": item.split_sha, "key": item.key}
-        self.cache.set_record(item.lang, item.framework, item.page, item.key, seconds)
+        with doing(self.action):
+            if not same:
+                write_atomic(item.executed_path, data)
+            self.cache.set_record(item.lang, item.framework, item.page, item.key, seconds)
+        self.manifest[item.manifest_key] = {
+            "split": item.split_sha,
+            "key": item.key,
+            "executed": hashlib.sha256(data).hexdigest(),
+        }
         return True
 
     def forget(self, item: Item) -> None:
         self.manifest.pop(item.manifest_key, None)
-        item.executed_path.unlink(missing_ok=True)
+        with doing(self.action, "remove"):
+            item.executed_path.unlink(missing_ok=True)
 
     def save_manifest(self) -> None:
         text = json.dumps(dict(sorted(self.manifest.items())), indent=1, sort_keys=True)
-        write_atomic(self.out_dir / MANIFEST, text.encode() + b"\n")
+        with doing(self.action):
+            write_atomic(self.out_dir / MANIFEST, text.encode() + b"\n")
 
     def finish(self, task: Task, result: Result) -> bool:
         group = self.groups[task.key]
@@ -166,18 +191,19 @@ class _Run:
                         f"environment that differs from this machine's; cached as {key[:12]}",
                         file=sys.stderr,
                     )
-                self.cache.store(
-                    Entry(
-                        key,
-                        task.framework,
-                        task.page,
-                        task.lang,
-                        result.seconds,
-                        result.cells,
-                        result.env_fingerprint,
-                        result.host,
+                with doing(self.action):
+                    self.cache.store(
+                        Entry(
+                            key,
+                            task.framework,
+                            task.page,
+                            task.lang,
+                            result.seconds,
+                            result.cells,
+                            result.env_fingerprint,
+                            result.host,
+                        )
                     )
-                )
             return result
 
 
@@ -200,7 +226,7 @@ def plan_items(
         for page, path in split_notebooks(split_dir, fw):
             if patterns and not any(fnmatch.fnmatchcase(page, p) for p in patterns):
                 continue
-            notebook, sha = read_split(path)
+            notebook, sha = read_split(path, lang)
             items.append(
                 make_item(
                     book, lang, fw, page, notebook, sha, out_dir, fingerprint, library, gpu_count
@@ -216,7 +242,8 @@ def execute_book(book: Book, options: ExecuteOptions) -> ExecuteSummary:
     work_root = options.work_dir or layout.work
     env_dir = options.env_dir or book.root / conf.env_dir
     cache = Cache(options.cache_dir or layout.cache)
-    cache.acquire_shared()
+    with doing(f"execute {lang}"):
+        cache.acquire_shared()
     state = _Run(book, options, cache, out_dir)
     summary = ExecuteSummary()
     try:
@@ -242,9 +269,13 @@ def execute_book(book: Book, options: ExecuteOptions) -> ExecuteSummary:
             summary.interrupted = run_loop(
                 lambda: _schedule(state, tasks, options, devices, work_root, envs)
             )
-    finally:
-        with contextlib.suppress(OSError):
+    except BaseException:
+        with contextlib.suppress(Fault):  # keep what was done; report the first fault
             state.save_manifest()
+        raise
+    else:
+        state.save_manifest()
+    finally:
         cache.release_shared()
     for item in items:
         report = state.reports.get(item.label)

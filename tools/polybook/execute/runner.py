@@ -25,6 +25,7 @@ from polybook.execute.envs import FrameworkEnv, env_fingerprint, kernel_environ
 from polybook.execute.model import CellOutputs, Failure, FailureKind, Result, Task
 from polybook.execute.place import failing_line, place
 from polybook.execute.settings import ALLOW_ERROR_TAG, allows_error
+from polybook.faults import doing
 from polybook.split.model import CellKind, Notebook
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -99,19 +100,20 @@ async def run_notebook(
         seconds = time.perf_counter() - start
         return Result(task.key, ok, seconds, cells, failure, fingerprint, tuple(devices), host)
 
-    if not env.exists():
-        message = (
-            f"no kernel spec {env.kernel_name} under {env.kernels_dir} "
-            f"(run `make env FRAMEWORK={task.framework}`)"
-        )
-        return result(False, [], _failure(task, FailureKind.ENVIRONMENT, message))
+    problem = env.problem()
+    if problem is not None:
+        return result(False, [], _failure(task, FailureKind.ENVIRONMENT, problem))
 
     nb = nbformat_notebook(task.notebook, task.settings.allow_errors)
     if not any(c.cell_type == "code" and c.source.strip() for c in nb.cells):
         return result(True, collect_outputs(nb))
 
     workdir = work_root / task.workdir
-    workdir.mkdir(parents=True, exist_ok=True)
+    log_path = work_root / ".logs" / f"{task.key}.{os.getpid()}.log"
+    with doing(f"execute {task.lang}/{task.framework}"):
+        workdir.mkdir(parents=True, exist_ok=True)
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = open(log_path, "wb")  # noqa: SIM115 - closed in finally
     ksm = KernelSpecManager(kernel_dirs=[str(env.kernels_dir)], ensure_native_kernel=False)
     km = AsyncKernelManager(kernel_name=task.kernel_name, kernel_spec_manager=ksm)
     client = NotebookClient(
@@ -135,9 +137,6 @@ async def run_notebook(
     client.timeout_func = cell_timeout
     environ = kernel_environ(devices, task.pythonpath, task.env_vars)
     current: int | None = None  # the index of the cell running
-    log_path = work_root / ".logs" / f"{task.key}.{os.getpid()}.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    log = open(log_path, "wb")  # noqa: SIM115 - closed in finally
     try:
         # backstop: a kernel that never starts or a cell that ignores its timeout
         async with asyncio.timeout(task.settings.notebook_timeout + STARTUP_TIMEOUT):
@@ -189,9 +188,11 @@ async def run_notebook(
             task, FailureKind.KERNEL_DIED, message, current, traceback=_tail(log_path)
         )
         return result(False, collect_outputs(nb), failure)
-    except (RuntimeError, OSError) as exc:
+    except (RuntimeError, OSError, ValueError) as exc:
         if current is not None:
             failure = _failure(task, FailureKind.INTERNAL, str(exc), current)
+        elif (problem := env.problem()) is not None:  # e.g. removed since the run began
+            failure = _failure(task, FailureKind.ENVIRONMENT, problem)
         else:
             failure = _failure(task, FailureKind.INTERNAL, f"kernel start failed: {exc}")
         return result(False, collect_outputs(nb), failure)

@@ -53,11 +53,14 @@ def has_mark(source: str) -> bool:
 def _split(source: str) -> tuple[list[str], list[int]]:
     """`source.splitlines()` (what the old toolchain cuts a cell into) and, for
     each of its lines, the index of the `\n`-separated line it is part of."""
-    lines: list[str] = []
-    index: list[int] = []
     parts = source.split("\n")
     if source.endswith("\n"):
         parts.pop()
+    whole = source.splitlines()
+    if whole == parts:  # the common case: `\n` is the only line boundary
+        return whole, list(range(len(parts)))
+    lines: list[str] = []
+    index: list[int] = []
     for k, part in enumerate(parts):
         pieces = part.splitlines() or [""]
         lines.extend(pieces)

@@ -70,6 +70,12 @@ def _items(page: Page) -> list[_Item]:
     """The page as the old toolchain's cells: the prose between two code fences
     (the dropped `%load_ext d2lbook.tab` cell cuts it too) and the code cells."""
     items: list[_Item] = []
+    # the labels a prose cell can carry for the old toolchain, in line order
+    wanted = [
+        label
+        for label in page.labels
+        if "sec_" in label.name and label.kind is not LabelKind.EQUATION
+    ]
     span: list[int] = []  # first and last line of the prose gathered so far
     text = False  # whether that prose has any non-blank text
     last_end = 0
@@ -78,13 +84,7 @@ def _items(page: Page) -> list[_Item]:
         nonlocal text
         if span and text:
             first, last = span[0], span[-1]
-            labels = tuple(
-                label.name
-                for label in page.labels
-                if first <= label.line <= last
-                and "sec_" in label.name
-                and label.kind is not LabelKind.EQUATION
-            )
+            labels = tuple(label.name for label in wanted if first <= label.line <= last)
             items.append(_Item(None, labels))
         span.clear()
         text = False
@@ -154,6 +154,9 @@ class PageCollector:
         if not any(has_mark(cell.source) for cell in page.code_cells):
             return out, diagnostics
         items = _items(page)
+        # A cell shared by several frameworks usually gives each the same code:
+        # its block (and diagnostics) is computed once.
+        done: dict[tuple[tuple[str, ...], tuple[int, ...], str], SavedBlock | None] = {}
         for fw in self.frameworks:
             notebook = split.notebooks.get(fw)
             if notebook is None:
@@ -171,7 +174,11 @@ class PageCollector:
                     else _clean_label(page, cell)
                 )
                 lines, book = _code(code[cell.line], fw, cell.line in split.resolved, self.library)
-                block = self._block(page.file, lines, book, label, diagnostics)
+                key = (tuple(lines), book, label)
+                if key in done:
+                    block = done[key]
+                else:
+                    block = done[key] = self._block(page.file, lines, book, label, diagnostics)
                 if block is not None:
                     blocks.append(block)
             out[fw] = blocks
@@ -232,7 +239,8 @@ def _code(
     kept, origin = textual_select(cell.source, framework, library)
     if not kept:
         return [], (cell.line,)
-    return kept, tuple(cell.book_line(i) for i in origin)
+    lines, last = cell.lines, len(cell.lines) - 1
+    return kept, tuple(lines[min(i, last)] for i in origin)
 
 
 def _mark_diagnostics(

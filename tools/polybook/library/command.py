@@ -53,6 +53,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def cmd_lib(book: Book, args: argparse.Namespace) -> int:
     from polybook.cli import lang_arg
     from polybook.diagnostics import Severity
+    from polybook.faults import os_fault
     from polybook.library.model import LibraryError, Mode
     from polybook.library.parity import format_parity
     from polybook.library.run import book_mode, generate_library, stale_files, write_library
@@ -95,7 +96,7 @@ def cmd_lib(book: Book, args: argparse.Namespace) -> int:
         print(f"polybook: lib: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"polybook: lib: {exc}; nothing was written", file=sys.stderr)
+        print(f"{os_fault(exc, 'lib').line()}; nothing was written", file=sys.stderr)
         return 2
     print(
         f"lib {lang} ({mode.value}): {len(written)} files written, "

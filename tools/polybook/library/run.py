@@ -123,6 +123,7 @@ def generate_library(
     library = config.library_dir
     collector = PageCollector(frameworks, mode, first_party(book.root), library)
     result = LibraryResult()
+    result.diagnostics.extend(book.refused_pages(lang))  # links out of the book: not collected
     saved: dict[str, list[SavedBlock]] = {fw: [] for fw in frameworks}
     plain = book.page_set(lang).plain  # non-notebook pages: never collected (d2lbook)
     for rel in order:

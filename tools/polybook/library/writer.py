@@ -88,19 +88,23 @@ def write_files(files: list[GeneratedFile]) -> list[Path]:
     all into place; on an error nothing is left half-written."""
     changed = [f for f in files if f.changed]
     temps: list[tuple[Path, Path]] = []
+    target = None
     try:
         for f in changed:
+            target = f.path
             f.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = f.path.with_name(f".{f.path.name}.{os.getpid()}.tmp")
+            temps.append((tmp, f.path))
             with tmp.open("w", encoding="utf-8", newline="\n") as handle:
                 handle.write(f.text)
-            temps.append((tmp, f.path))
-    except OSError:
+        for tmp, path in temps:
+            target = path
+            os.replace(tmp, path)
+    except OSError as exc:
         for tmp, _ in temps:
             tmp.unlink(missing_ok=True)
-        raise
-    for tmp, path in temps:
-        os.replace(tmp, path)
+        # the error names the library file, never its temporary file
+        raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from exc
     return [path for _, path in temps]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 SWITCHER_TEMPLATE = """\
 {#- polybook: links to this page in the other languages and frameworks -#}
-{%- if pb_languages or pb_sites %}
+{%- if pb_languages|length > 1 or pb_sites|length > 1 %}
 <nav class="pb-switcher" aria-label="{{ pb_words.language }} / {{ pb_words.framework }}">
 {%- if pb_languages|length > 1 %}
   <div class="pb-switcher-group pb-languages">

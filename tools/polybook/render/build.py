@@ -11,12 +11,14 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from polybook.diagnostics import Code, Diagnostic, Severity
+from polybook.graph import site_languages
 from polybook.render import document
 from polybook.render.extras import finish_site, prepare_site, site_conf
-from polybook.render.i18n import Words, words_for
+from polybook.render.i18n import Words, language_name, words_for
 from polybook.render.inputs import Inputs, PageSource, resolve_image, site_pages
 from polybook.render.mathjax import choose as choose_mathjax
 from polybook.render.mathjax import is_url
@@ -31,7 +33,9 @@ from polybook.render.project import (
     write_support,
 )
 from polybook.render.stamp import STAMP, Lookup, Stamp, site_digest
+from polybook.render.switch import find_siblings, switch_conf
 from polybook.render.warnings import Locator, WarningCache, parse, to_diagnostics
+from polybook.source.bibliography import bib_escape, read_bibliography
 from polybook.source.book import Book
 from polybook.source.model import Page
 from polybook.split.model import Notebook
@@ -85,6 +89,11 @@ class SitePages:
             message = f"{p.message} ({self.lang}, {self.site})"
             self.diagnostics.append(Diagnostic.make(p.code, file, p.line, message, p.target))
 
+    def refuse_pages(self) -> None:
+        """Report the pages the site leaves out because they lead out of the book."""
+        for lang in site_languages(self.book, self.lang):
+            self.diagnostics.extend(_in_site(d, self) for d in self.book.refused_pages(lang))
+
     def options(self, page: PageSource) -> ConvertOptions:
         def resolve(path: str) -> str | None:
             self.lookups.append((page.lang, page.rel, path))
@@ -94,7 +103,11 @@ class SitePages:
             self.images[found[0]] = found[1]
             return found[0]
 
-        return ConvertOptions(resolve_image=resolve)
+        return ConvertOptions(
+            resolve_image=resolve,
+            escape=partial(self.book.escape, page.lang, page.rel),
+            image_escape=partial(self.book.image_escape, page.lang, page.rel),
+        )
 
     def notice(self, page: PageSource, code_missing: str | None) -> document.Notice | None:
         config = self.book.config
@@ -103,8 +116,8 @@ class SitePages:
                 page.file,
                 [Problem(Code.RENDER_UNTRANSLATED, 1, f"page taken from {page.lang}")],
             )
-            language = config.languages[self.lang].name
-            source = config.languages[page.lang].name
+            language = language_name(self.lang, self.lang, config.languages[self.lang].name)
+            source = language_name(page.lang, self.lang, config.languages[page.lang].name)
             text = self.words.untranslated_text.format(language=language, source=source)
             return document.Notice(self.words.untranslated_title, text, "pb-untranslated")
         if code_missing is not None:
@@ -183,7 +196,8 @@ def build_html(
     paths = SitePaths.of(book.layout, lang, site)
     result = RenderResult(lang, site, paths.out)
     clock = time.perf_counter()
-    digest = site_digest(book, lang, site, mathjax)
+    siblings = find_siblings(book, lang, site)
+    digest = site_digest(book, lang, site, mathjax, [s.line() for s in siblings])
     stamp = Stamp.load(paths.work / STAMP)
     if stamp is not None and stamp.current(book, digest, paths.out):
         result.pages, result.reused, result.diagnostics = len(stamp.pages), True, stamp.diagnostics
@@ -198,6 +212,7 @@ def build_html(
     refs: dict[str, set[str]] = {}
     texts: list[str] = []
     sources = site_pages(book, lang, pages.read)
+    pages.refuse_pages()
     for page in sources:
         generated = pages.generate(page)
         if generated is None:
@@ -210,7 +225,8 @@ def build_html(
         texts.append(generated.notebook)
     result.pages = len(positions)
     prepare_site(book, lang, site, paths, tree, sources, pages.inputs)
-    if needs_bibliography(texts):
+    bibliography_page = needs_bibliography(texts)
+    if bibliography_page:
         # citations but no :bibliography: anywhere: a reference list of their own
         tree.write(BIBLIOGRAPHY_PAGE, _bibliography_page(words))
 
@@ -223,12 +239,14 @@ def build_html(
             result.diagnostics = dedupe_diagnostics(pages.diagnostics)
             return result
     bib = site_bibliography(pages)
-    spec = _spec(book, lang, site, words, paths)
+    docnames = [*positions, *([BIBLIOGRAPHY_PAGE[: -len(".md")]] if bibliography_page else [])]
+    switch = switch_conf(book, lang, site, words, siblings, docnames)
+    spec = replace(_spec(book, lang, site, words, paths), switch=switch)
     if mathjax_of_site is not None:
         spec = replace(spec, mathjax=mathjax_of_site.script)
     files = mathjax_of_site.files if mathjax_of_site is not None else None
     write_support(tree, spec, bib, files, pages.images)
-    tree.prune()
+    removed = tree.prune()
     write_positions(paths.positions, positions)
     result.seconds["generate"] = time.perf_counter() - clock
 
@@ -236,6 +254,7 @@ def build_html(
     workers = jobs if jobs is not None else _workers(paths, tree)
     run = run_sphinx(paths, refs, jobs=workers, verbose=verbose)
     result.read, result.written = len(run.read), len(run.written)
+    tree.unpublish(paths.out, removed)
     pages.diagnostics.extend(finish_site(book, paths))
     result.seconds["sphinx"] = time.perf_counter() - clock
 
@@ -266,8 +285,13 @@ def build_html(
 
 def site_bibliography(pages: SitePages) -> Path | None:
     """The book's bibliography file (`source.bibliography`); None: none, or missing."""
-    source = pages.book.bibliography(pages.parsed.values())
+    book = pages.book
+    source = book.bibliography(pages.parsed.values())
     if source is None:
+        return None
+    refused = bib_escape(book, source)
+    if refused is not None:  # never read, never copied into the site
+        pages.diagnostics.append(_in_site(refused, pages))
         return None
     if not source.path.is_file():
         message = f"bibliography {source.shown} not found ({pages.lang}, {pages.site})"
@@ -275,7 +299,13 @@ def site_bibliography(pages: SitePages) -> Path | None:
             Diagnostic.make(Code.RENDER_SETUP, source.file, source.line, message)
         )
         return None
-    return source.path
+    text, problems = read_bibliography(book, source)
+    pages.diagnostics.extend(_in_site(d, pages) for d in problems)
+    return source.path if text is not None and not problems else None
+
+
+def _in_site(diagnostic: Diagnostic, pages: SitePages) -> Diagnostic:
+    return replace(diagnostic, message=f"{diagnostic.message} ({pages.lang}, {pages.site})")
 
 
 def _workers(paths: SitePaths, tree: Tree) -> int:

@@ -20,6 +20,7 @@ from polybook.source.book import Book
 
 def cmd_build(book: Book, args: argparse.Namespace) -> int:
     from polybook.cli import frameworks_arg, lang_arg
+    from polybook.faults import doing
     from polybook.render.build import ALL, build_html
 
     lang = lang_arg(book, args.lang)
@@ -46,14 +47,15 @@ def cmd_build(book: Book, args: argparse.Namespace) -> int:
         for report in split_site(book, lang):
             print(report.line(), flush=True)
     try:
-        result = build_html(
-            book,
-            lang,
-            site,
-            mathjax=args.mathjax,
-            jobs=args.jobs,
-            verbose=args.verbose,
-        )
+        with doing(f"build html {lang}/{site}"):
+            result = build_html(
+                book,
+                lang,
+                site,
+                mathjax=args.mathjax,
+                jobs=args.jobs,
+                verbose=args.verbose,
+            )
     except Exception as exc:  # Sphinx errors: one line, the exit status says the rest
         from sphinx.errors import SphinxError
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from polybook.render.model import ConvertOptions, Line, Problem
@@ -222,7 +222,7 @@ def tabbed_page(
                     continue
                 keep = opts.keep_targets and index not in labelled
                 labelled.add(index)
-                tab_opts = ConvertOptions(opts.resolve_image, keep, headings_as_rubric=True)
+                tab_opts = replace(opts, keep_targets=keep, headings_as_rubric=True)
                 doc.markdown(cell, tab_opts, wrap=" ".join(tags))
         group.clear()
 

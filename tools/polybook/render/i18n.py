@@ -13,7 +13,7 @@ class Words:
     listing: str
     equation: str  # math_eqref_format: "{number}" is the number
     untranslated_title: str
-    untranslated_text: str  # {language}, {source}
+    untranslated_text: str  # {language}, {source}: names in this language (`language_name`)
     no_code_title: str
     no_code_text: str  # {framework}
     language: str
@@ -22,6 +22,8 @@ class Words:
     and_two: str  # between the two authors of a citation: "Kingma and Ba"
     and_last: str  # before the last of three or more authors
     references: str  # title of the reference list a book without :bibliography: gets
+    search_placeholder: str  # the search field's placeholder
+    colab_title: str  # the tooltip of an "Open in Colab" link
 
     def numfig_format(self) -> dict[str, str]:
         return {
@@ -56,6 +58,8 @@ WORDS: dict[str, Words] = {
         and_two=" and ",
         and_last=", and ",
         references="References",
+        search_placeholder="Search...",
+        colab_title="Open the notebook in Colab",
     ),
     "id": Words(
         figure="Gambar %s",
@@ -78,6 +82,8 @@ WORDS: dict[str, Words] = {
         and_two=" dan ",
         and_last=", dan ",
         references="Referensi",
+        search_placeholder="Cari...",
+        colab_title="Buka notebook di Colab",
     ),
     "fr": Words(
         figure="Figure %s",
@@ -100,6 +106,8 @@ WORDS: dict[str, Words] = {
         and_two=" et ",
         and_last=" et ",
         references="Références",
+        search_placeholder="Rechercher...",
+        colab_title="Ouvrir le notebook dans Colab",
     ),
     "vi": Words(
         figure="Hình %s",
@@ -119,6 +127,8 @@ WORDS: dict[str, Words] = {
         and_two=" và ",
         and_last=" và ",
         references="Tài liệu tham khảo",
+        search_placeholder="Tìm kiếm...",
+        colab_title="Mở notebook trong Colab",
     ),
     "tr": Words(
         figure="Şekil %s",
@@ -128,7 +138,7 @@ WORDS: dict[str, Words] = {
         equation="Denklem ({number})",
         untranslated_title="Henüz çevrilmedi",
         untranslated_text=(
-            "Bu sayfa henüz {language} diline çevrilmedi; sayfa {source} olarak gösteriliyor."
+            "Bu sayfanın henüz {language} çevirisi yok; sayfa {source} olarak gösteriliyor."
         ),
         no_code_title="{framework} kodu yok",
         no_code_text="Bu sayfanın henüz {framework} kodu yok; yalnızca metni gösteriliyor.",
@@ -138,10 +148,65 @@ WORDS: dict[str, Words] = {
         and_two=" ve ",
         and_last=" ve ",
         references="Kaynakça",
+        search_placeholder="Ara...",
+        colab_title="Not defterini Colab'de aç",
     ),
 }
 
 
+# The name of each language (outer key) as a reader of another (inner key)
+# writes it inside a sentence: "affichée en anglais", "dalam bahasa Inggris".
+LANGUAGE_NAMES: dict[str, dict[str, str]] = {
+    "en": {
+        "en": "English",
+        "id": "bahasa Inggris",
+        "fr": "anglais",
+        "vi": "tiếng Anh",
+        "tr": "İngilizce",
+    },
+    "id": {
+        "en": "Indonesian",
+        "id": "bahasa Indonesia",
+        "fr": "indonésien",
+        "vi": "tiếng Indonesia",
+        "tr": "Endonezce",
+    },
+    "fr": {
+        "en": "French",
+        "id": "bahasa Prancis",
+        "fr": "français",
+        "vi": "tiếng Pháp",
+        "tr": "Fransızca",
+    },
+    "vi": {
+        "en": "Vietnamese",
+        "id": "bahasa Vietnam",
+        "fr": "vietnamien",
+        "vi": "tiếng Việt",
+        "tr": "Vietnamca",
+    },
+    "tr": {
+        "en": "Turkish",
+        "id": "bahasa Turki",
+        "fr": "turc",
+        "vi": "tiếng Thổ Nhĩ Kỳ",
+        "tr": "Türkçe",
+    },
+}
+
+
+def _base(lang: str) -> str:
+    return lang.replace("-", "_").split("_")[0]
+
+
 def words_for(lang: str) -> Words:
     """The words of `lang`; English for a language polybook has no words for."""
-    return WORDS.get(lang, WORDS.get(lang.split("_")[0], WORDS["en"]))
+    return WORDS.get(lang, WORDS.get(_base(lang), WORDS["en"]))
+
+
+def language_name(code: str, reader: str, configured: str) -> str:
+    """The name of language `code` in a sentence written in `reader`'s language;
+    `configured` (the book's name for it, `[languages.<code>] name`) when
+    polybook does not know the pair."""
+    names = LANGUAGE_NAMES.get(code) or LANGUAGE_NAMES.get(_base(code), {})
+    return names.get(reader) or names.get(_base(reader)) or configured

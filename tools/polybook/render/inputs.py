@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from polybook.diagnostics import Code
+from polybook.faults import corrupt, os_fault
 from polybook.layout import BuildLayout
 from polybook.render.model import Problem
 from polybook.source.book import Book, PageSet, book_order, page_toc_targets
@@ -36,12 +37,20 @@ class PageSource:
         return self.rel[: -len(".md")]
 
 
-def read_notebook(path: Path) -> Notebook | None:
-    """A notebook written by split or execute; None if missing or unreadable."""
+def read_notebook(path: Path, fix: str) -> Notebook | None:
+    """A notebook written by split or execute; None if there is none. One that
+    is there and cannot be read is a `Fault` (never a page silently left out);
+    `fix` says which command writes it again."""
     try:
-        return Notebook.from_json(path.read_text("utf-8"))
-    except (OSError, ValueError, TypeError, AttributeError):
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise os_fault(exc, "build", "read", path) from None
+    try:
+        return Notebook.from_json(text)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise corrupt(path, "build", "notebook", exc, fix) from None
 
 
 def merge_outputs(
@@ -101,14 +110,15 @@ class Inputs:
         """The notebook of `page` for `framework` with executed outputs attached
         (None: the page has none)."""
         split_path, executed_path = self.paths(page, framework)
-        split = read_notebook(split_path)
+        split = read_notebook(split_path, f"run `polybook split --lang {page.lang}`")
         if split is None:
             return None, []
         file = split.file or page.file
         problems: list[Problem] = []
         executed = None
-        if self.executed and executed_path.is_file():
-            executed = read_notebook(executed_path)
+        if self.executed:
+            fix = f"run `polybook execute --lang {page.lang} --framework {framework}`"
+            executed = read_notebook(executed_path, fix)
         if executed is None:
             return replace(split, file=file), problems
         cells, problems = merge_outputs(split.cells, executed.cells, file)

@@ -30,15 +30,24 @@ def _no_images(path: str) -> str | None:
     return path
 
 
+def _inside(path: str) -> str | None:
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class ConvertOptions:
     """How one markdown cell is converted.
 
     `resolve_image` maps an image path as written in the page to its path in
     the generated Sphinx source tree, or None when the file does not exist.
+    `escape` says why a path the page names (a toc entry, a file an eval_rst
+    directive reads) leads out of the book, `image_escape` the same of an
+    image; None: it stays inside (`Book.escape`, `Book.image_escape`).
     """
 
     resolve_image: Callable[[str], str | None] = _no_images
+    escape: Callable[[str], str | None] = _inside
+    image_escape: Callable[[str], str | None] = _inside
     # False for the second and later copies of prose shown in several tabs:
     # labels (targets, figure and equation names) are emitted once per page.
     keep_targets: bool = True

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Sequence
 from polybook.diagnostics import Code
 from polybook.render.model import Converted, ConvertOptions, Line, Problem
 from polybook.source import grammar
+from polybook.source.book import toc_entry_file
+from polybook.source.contain import rst_escape, rst_paths
 from polybook.source.elements import (
     Bibliography,
     Blank,
@@ -84,7 +86,8 @@ class _Emitter:
         if kind is TokenKind.TAG:
             return "\\" + token.text
         if kind is TokenKind.IMAGE:
-            return f"![{token.alt}]({self.image(token.value, token.line)})"
+            path = self.image(token.value, token.line)
+            return token.alt if path is None else f"![{token.alt}]({path})"
         if kind is TokenKind.BAD_ROLE:
             self.bad_role(token)
             return ""
@@ -112,7 +115,13 @@ class _Emitter:
         lines, _ = self.inline(content)
         return " ".join(line.text.strip() for line in lines)
 
-    def image(self, path: str, line: int) -> str:
+    def image(self, path: str, line: int) -> str | None:
+        """The image's path in the generated tree (None: refused, left out)."""
+        why = self.opts.image_escape(path)
+        if why is not None:
+            message = f"image {path!r} refused: {why}; it is not published"
+            self.res.problems.append(Problem(Code.IMAGE_OUTSIDE_BOOK, line, message, path))
+            return None
         resolved = self.opts.resolve_image(path)
         if resolved is None:
             message = f"image {path!r} not found"
@@ -178,6 +187,8 @@ class _Emitter:
     def figure(self, element: Figure) -> None:
         src = element.line
         path = self.image(element.src, src)
+        if path is None:
+            return
         caption = self.inline_text(element.caption) if element.caption is not None else ""
         self.start_block()
         self.emit(f"```{{figure}} {path}", src)
@@ -226,6 +237,8 @@ class _Emitter:
             self.toctree(element)
             return
         if kind == "eval_rst":
+            if self.refused(element):
+                return
             opening = f"{indent}{fence}{{eval-rst}}"
         elif kind.startswith("{"):
             classes = [c.lstrip(".") for c in info.strip(" {}").split() if c.startswith(".")]
@@ -237,6 +250,19 @@ class _Emitter:
         for text, line in element.body:
             self.emit(text, line)
         self.emit(f"{indent}{fence}", element.close_line)
+
+    def refused(self, element: Fence) -> bool:
+        """Whether an eval_rst block reads files from outside the book (each one
+        reported); such a block is left out whole."""
+        found = False
+        for item in rst_paths(element):
+            why = rst_escape(item, self.opts.escape)
+            if why is not None:
+                found = True
+                message = f"{item.shown()} refused: {why}; the eval_rst block is not published"
+                problem = Problem(Code.RST_FILE_OUTSIDE_BOOK, item.line, message, item.value)
+                self.res.problems.append(problem)
+        return found
 
     def toctree(self, element: Fence) -> None:
         self.emit("```{toctree}", element.line)
@@ -250,7 +276,12 @@ class _Emitter:
                 if key.strip() in _TOCTREE_OPTIONS:
                     self.emit(f":{key.strip()}: {value.strip()}".rstrip(), line)
             else:
-                entries.append(Line(raw.removesuffix(".md"), line))
+                why = self.opts.escape(toc_entry_file(raw))
+                if why is None:
+                    entries.append(Line(raw.removesuffix(".md"), line))
+                    continue
+                message = f"toc entry {raw!r} refused: {why}"
+                self.res.problems.append(Problem(Code.TOC_OUTSIDE_BOOK, line, message, raw))
         self.emit("", element.line)
         self.res.lines.extend(entries)
         self.emit("```", element.close_line)

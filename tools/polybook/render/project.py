@@ -18,6 +18,13 @@ from polybook.layout import BuildLayout
 from polybook.render.assets import STYLESHEET, SWITCHER_TEMPLATE
 from polybook.render.i18n import Words
 from polybook.render.site import merged
+from polybook.render.theme_text import (
+    LOCALE_DIR,
+    catalogue_path,
+    mo_file,
+    script_catalogue,
+    theme_messages,
+)
 
 MATHJAX_FILES = (
     "startup.js",
@@ -81,6 +88,8 @@ class SiteSpec:
     number_all_equations: bool = field(
         default=True, kw_only=True
     )  # False: only labelled equations are numbered
+    # the switchers' entries (render/switch.py `switch_conf`); empty: none
+    switch: Mapping[str, Any] = field(default_factory=dict, kw_only=True)
 
 
 def find_mathjax(candidate: Path) -> Path | None:
@@ -110,6 +119,9 @@ def conf_py(spec: SiteSpec) -> str:
         ],
         "exclude_patterns": [],
         "templates_path": ["_templates"],
+        # the theme's words polybook translates (absolute: Sphinx looks for the
+        # script's catalogue relative to the working directory)
+        "locale_dirs": [str(Path(spec.outputs).parent / "src" / LOCALE_DIR)],
         "suppress_warnings": ["myst.header"],
         "numfig": True,
         "numfig_secnum_depth": 2,
@@ -148,12 +160,14 @@ def conf_py(spec: SiteSpec) -> str:
             "use_download_button": False,
             "use_fullscreen_button": False,
             "use_repository_button": False,
+            "search_bar_text": words.search_placeholder,
         },
         "polybook_lang": spec.lang,
         "polybook_site": spec.site,
         "polybook_languages": [list(item) for item in spec.languages],
         "polybook_frameworks": [list(item) for item in spec.frameworks],
         "polybook_words": words.as_dict(),
+        "polybook_switch": dict(spec.switch),
         "polybook_outputs": spec.outputs,
     }
     # Always set: Sphinx's default would load MathJax from a CDN. A site with
@@ -221,6 +235,18 @@ class Tree:
                 path.rmdir()
         return removed
 
+    def unpublish(self, out: Path, removed: list[Path]) -> None:
+        """Take out of the site at `out` what Sphinx made of sources `prune`
+        removed (a page that is gone or refused, an image no page shows):
+        Sphinx's incremental build forgets them but leaves their files."""
+        shown = {p.name for p in self.kept}
+        for path in removed:
+            rel = path.relative_to(self.root)
+            if path.suffix == ".ipynb":
+                (out / rel.with_suffix(".html")).unlink(missing_ok=True)
+            elif path.name not in shown:
+                (out / "_images" / path.name).unlink(missing_ok=True)
+
 
 def write_support(
     tree: Tree,
@@ -232,6 +258,12 @@ def write_support(
     """conf.py, templates, static files, the bibliography and the images."""
     tree.write("conf.py", conf_py(spec))
     tree.write("_templates/pb-switcher.html", SWITCHER_TEMPLATE)
+    messages = theme_messages(spec.lang)
+    if messages:
+        tree.write(catalogue_path(spec.lang), mo_file(messages))
+    script = script_catalogue(spec.lang)
+    if script is not None:
+        tree.write(catalogue_path(spec.lang, ".js"), script)
     tree.write("_static/polybook.css", STYLESHEET)
     if bibliography is not None:
         tree.copy("references.bib", bibliography)

@@ -6,7 +6,8 @@
   sphinx-design tab set, one tab per framework, synced across the page and
   across pages (sync group "framework", remembered in localStorage by
   sphinx-design's script).
-- Switchers: links to the same page in the other languages and frameworks.
+- Switchers: links to the same page in the other languages and frameworks
+  (the sites `render/switch.py` found; a page a site lacks leads to its index).
 - myst-nb writes output images under the site's work folder, not next to it.
 """
 
@@ -25,11 +26,11 @@ from sphinxcontrib.bibtex.style.referencing import BracketStyle, PersonStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 
 from polybook import __version__
-from polybook.render import nav, sphinx_fast
+from polybook.render import nav, search, sphinx_fast
 from polybook.render.i18n import words_for
+from polybook.render.switch import switch_href
 
 SYNC_GROUP = "framework"
-ALL = "all"
 
 
 def _tab_info(node: nodes.Node) -> tuple[str, str] | None:
@@ -115,26 +116,22 @@ class FrameworkTabs(SphinxTransform):
 def _switchers(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
+    """The switchers' links on a page (`switch.switch_conf` says where they lead)."""
     config = app.config
-    is_doc = pagename in app.env.all_docs
-    target = pagename if is_doc else app.config.root_doc
+    target = pagename if pagename in app.env.all_docs else config.root_doc
     up = "../" * pagename.count("/")
-    lang, site = config.polybook_lang, config.polybook_site
+    switch = config.polybook_switch
     context["pb_words"] = config.polybook_words
-    context["pb_languages"] = [
-        {
-            "code": code,
-            "name": name,
-            "url": f"{up}../../{code}/{site}/{target}.html",
-            "current": code == lang,
-        }
-        for code, name in config.polybook_languages
-    ]
-    sites = [*config.polybook_frameworks, [ALL, config.polybook_words["all_frameworks"]]]
-    context["pb_sites"] = [
-        {"code": key, "name": name, "url": f"{up}../{key}/{target}.html", "current": key == site}
-        for key, name in sites
-    ]
+    for group, name in (("languages", "pb_languages"), ("sites", "pb_sites")):
+        context[name] = [
+            {
+                "code": entry["key"],
+                "name": entry["name"],
+                "url": switch_href(entry, target, up),
+                "current": entry["current"],
+            }
+            for entry in switch.get(group, ())
+        ]
 
 
 def _output_folder(app: Sphinx) -> None:
@@ -228,6 +225,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("polybook_languages", [], "html", list)
     app.add_config_value("polybook_frameworks", [], "env", list)
     app.add_config_value("polybook_words", {}, "html", dict)
+    app.add_config_value("polybook_switch", {}, "html", dict)
     app.add_config_value("polybook_outputs", "", "env", str)
     app.setup_extension("polybook.render.sphinx_site")
     app.add_transform(FrameworkTabs)
@@ -238,5 +236,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _output_folder, priority=900)
     sphinx_fast.setup(app)
     nav.setup(app)
+    search.setup(app)
     # a new polybook is a new extension for Sphinx: every page is read again
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -110,11 +110,15 @@ def sphinx_app(
 ) -> Iterator[Any]:
     """A Sphinx application over the generated project at `paths` (the site's or
     the PDF's), its warnings in `stream`, split by phase when writing starts."""
+    from sphinx import locale
     from sphinx.application import Sphinx
     from sphinx.util.console import nocolor
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     nocolor()
+    # Sphinx keeps its message catalogues for the process and adds a new
+    # language's behind the first one's: each site starts from none
+    locale.translators.clear()
 
     def write_started(app: Any, builder: Any) -> None:
         stream.phase = "write"

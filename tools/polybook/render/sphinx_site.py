@@ -29,7 +29,6 @@ def _links(path: str, stamp: int) -> dict[str, list[list[str]]]:
 
 
 _COLAB = "https://colab.research.google.com/"
-_TITLES = {True: "Open the notebook in Colab", False: "Download the notebook"}
 
 
 def _colab(
@@ -47,9 +46,13 @@ def _colab(
     end = body.find("</h1>")
     if not links or end < 0:
         return
+    words = app.config.polybook_words
+    title = html.escape(words.get("colab_title", "Open the notebook in Colab"))
+    download = html.escape(words.get("download_title", "Download the notebook"))
     anchors = "".join(
         f'<a class="pb-colab-link" href="{html.escape(url)}" target="_blank" '
-        f'rel="noopener" title="{_TITLES[url.startswith(_COLAB)]}">{html.escape(label)}</a> '
+        f'rel="noopener" title="{title if url.startswith(_COLAB) else download}">'
+        f"{html.escape(label)}</a> "
         for label, url in links
     )
     block = f'<div class="pb-colab" style="text-align: right">{anchors.strip()}</div>'

@@ -65,11 +65,12 @@ def _toolchain() -> list[str]:
     return lines
 
 
-def site_digest(book: Book, lang: str, site: str, mathjax: object) -> str:
+def site_digest(book: Book, lang: str, site: str, mathjax: object, more: Iterable[str] = ()) -> str:
     """Digest of the inputs of the site of `lang`/`site` known before it is built:
     the command's arguments, the configuration, the pages and their notebooks,
-    the toolchain (the files copied into the site are `files_digest`'s)."""
-    lines = [f"format {_FORMAT}", f"site {lang} {site} {mathjax!r}"]
+    the toolchain (the files copied into the site are `files_digest`'s), and
+    `more` (the sites its switchers link to)."""
+    lines = [f"format {_FORMAT}", f"site {lang} {site} {mathjax!r}", *more]
     lines.append(book.config.model_dump_json())
     layout = book.layout
     for each in site_languages(book, lang):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +13,7 @@ from polybook.config import BookConfig, ConfigSource, load_book_config
 from polybook.diagnostics import Code, Diagnostic
 from polybook.globs import PathPatterns
 from polybook.layout import BUILD_DIR, BuildLayout
+from polybook.source.contain import escape, link_escape
 from polybook.source.model import Page
 from polybook.source.parser import parse_page
 
@@ -31,6 +32,8 @@ class PageSet:
 
     pages: tuple[str, ...]
     plain: frozenset[str] = frozenset()
+    # pages left out: links to files outside the book (posix path -> why)
+    outside: tuple[tuple[str, str], ...] = ()
 
     @property
     def notebooks(self) -> tuple[str, ...]:
@@ -76,7 +79,13 @@ class Book:
         if not base.is_dir():
             return PageSet(())
         config = self.config
-        found = self._markdown_files(base)
+        found, outside = [], []
+        for name in self._markdown_files(base):
+            why = link_escape(self.root, base / name)
+            if why is None:
+                found.append(name)
+            else:
+                outside.append((name, why))
         excluded = PathPatterns(config.exclusions, base)
         plain_patterns = self._plain_patterns(lang)
         resources = PathPatterns(config.resources, self.root)
@@ -91,7 +100,26 @@ class Book:
                 plain.append(name)
             elif not config.notebooks or wanted.matches(name):
                 notebooks.append(name)
-        return PageSet(tuple(sorted(notebooks + plain)), frozenset(plain))
+        return PageSet(tuple(sorted(notebooks + plain)), frozenset(plain), tuple(sorted(outside)))
+
+    def refused_pages(self, lang: str) -> list[Diagnostic]:
+        """The pages of `lang` left out because they lead out of the book (PB145)."""
+        return [
+            Diagnostic.make(
+                Code.PAGE_OUTSIDE_BOOK,
+                self.display(lang, rel),
+                1,
+                f"page refused: {why}; it is not read, split, executed or published",
+                target=rel,
+            )
+            for rel, why in self.page_set(lang).outside
+        ]
+
+    def escape(self, lang: str, rel: str, written: str) -> str | None:
+        """Why `written`, a path page `rel` of `lang` names (relative to the
+        page), leads out of the book; None when it stays inside."""
+        base = (self.lang_root(lang) / rel).parent
+        return escape(self.root, base, written)
 
     def is_plain(self, lang: str, rel: str) -> bool:
         """Whether page `rel` (of `page_files(lang)`) is a non-notebook page."""
@@ -125,8 +153,14 @@ class Book:
 
         Looked up in the language's tree, the book root, then the source language.
         """
-        if "://" in path or not path:
+        if "://" in path or not path or self.escape(lang, rel, path) is not None:
             return None
+        found = self._image_file(lang, rel, path)
+        if found is None or link_escape(self.root, found[1]) is not None:
+            return None  # a link to a file outside the book is no file of it
+        return found
+
+    def _image_file(self, lang: str, rel: str, path: str) -> tuple[str, Path] | None:
         joined = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path))
         while joined.startswith("../"):
             joined = joined[3:]
@@ -136,6 +170,17 @@ class Book:
             if candidate.is_file():
                 return joined, candidate
         return None
+
+    def image_escape(self, lang: str, rel: str, path: str) -> str | None:
+        """Why an image that page `rel` of `lang` shows as `path` lies outside
+        the book (absolute, climbing out, or a link to elsewhere); None: inside."""
+        if "://" in path or not path:
+            return None
+        why = self.escape(lang, rel, path)
+        if why is not None:
+            return why
+        found = self._image_file(lang, rel, path)
+        return None if found is None else link_escape(self.root, found[1])
 
     def bibliography(self, pages: Iterable[Page]) -> BibSource | None:
         """The book's bibliography file and where it is declared (`source.bibliography`;
@@ -148,6 +193,11 @@ class Book:
         data = (self.lang_root(lang) / rel).read_bytes()
         known = self.config.frameworks_for(lang)
         return parse_page(data, lang=lang, path=rel, file=self.display(lang, rel), known=known)
+
+
+def toc_entry_file(entry: str) -> str:
+    """The file a toc entry names (entries are written without `.md`)."""
+    return entry if entry.endswith(".md") else entry + ".md"
 
 
 def toc_target(page_path: str, entry: str) -> str:
@@ -180,14 +230,31 @@ def book_order(targets: Mapping[str, Sequence[str]], root_page: str = "index.md"
     return order
 
 
-def toc_diagnostics(pages: dict[str, Page], existing: set[str] | None = None) -> list[Diagnostic]:
-    """Toc entries of `pages` that point to no page (of `existing`, default: `pages`)."""
+def toc_diagnostics(
+    pages: dict[str, Page],
+    existing: set[str] | None = None,
+    escape: Callable[[str, str], str | None] | None = None,
+) -> list[Diagnostic]:
+    """Toc entries of `pages` that lead out of the book (PB146, with `escape`:
+    why a path a page names leads out, `Book.escape`) or point to no page (of
+    `existing`, default: `pages`)."""
     known = set(pages) if existing is None else existing
     out: list[Diagnostic] = []
     for path, page in pages.items():
         for toc in page.tocs:
             for entry in toc.entries:
-                if toc_target(path, entry.target) not in known:
+                why = None if escape is None else escape(path, toc_entry_file(entry.target))
+                if why is not None:
+                    out.append(
+                        Diagnostic.make(
+                            Code.TOC_OUTSIDE_BOOK,
+                            page.file,
+                            entry.line,
+                            f"toc entry {entry.target!r} refused: {why}",
+                            target=entry.target,
+                        )
+                    )
+                elif toc_target(path, entry.target) not in known:
                     out.append(
                         Diagnostic.make(
                             Code.TOC_MISSING_PAGE,

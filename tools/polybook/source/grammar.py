@@ -77,6 +77,14 @@ _TAG_NAMES = """a abbr b big blockquote br center cite code dd del details div d
     script small source span strike strong style sub summary sup svg table tbody td th
     thead tr tt ul var video"""
 HTML_TAGS = frozenset(_TAG_NAMES.split())
+# reStructuredText in an `eval_rst` block: a directive line `.. name:: argument`
+# and an option line `:name: value` (the options follow their directive, indented).
+RST_DIRECTIVE = re.compile(r"^(?P<indent>\s*)\.\.\s+(?P<name>[\w:-]+)::(?:\s+(?P<arg>.*?))?\s*$")
+RST_OPTION = re.compile(r"^(?P<indent>\s+):(?P<name>[\w-]+):(?:\s+(?P<value>.*?))?\s*$")
+# Directives whose argument is a file they read, and options that name a file
+# (`raw`, `csv-table`) or a URL read at build time.
+RST_FILE_DIRECTIVES = frozenset({"include", "literalinclude", "image", "figure"})
+RST_FILE_OPTIONS = frozenset({"file", "url"})
 # Slide marks: shown text `(**x**)`/`[**x**]`, slide-only text `(~~x~~)`/`[~~x~~]`.
 SLIDE_MARKS = {"(**": "**)", "[**": "**]"}
 DROP_MARKS = {"(~~": "~~)", "[~~": "~~]"}

@@ -10,7 +10,8 @@ from polybook.diagnostics import Code, Diagnostic
 from polybook.source import grammar
 from polybook.source.model import ALL, Marker, Syntax
 
-_INTERACT = "%load_ext d2lbook.tab"
+# the first cell of a page, an editing aid (polybook.tab serves both names)
+_INTERACT = ("%load_ext d2lbook.tab", "%load_ext polybook.tab")
 _REQUIRED = re.compile(r"""#\s*required_libs\s*\((?P<args>.*)\)""")
 _STRING = re.compile(r"""(["'])(.*?)\1""")
 
@@ -47,7 +48,8 @@ def parse_fence_info(info: str) -> FenceInfo:
 
 
 def is_marker_line(line: str) -> bool:
-    return grammar.TAB_MARKER.match(line.strip()) is not None
+    # every marker holds "tab" (`%%tab`, `#@tab`): most lines are settled without the pattern
+    return "tab" in line and grammar.TAB_MARKER.match(line.strip()) is not None
 
 
 def parse_marker(
@@ -97,7 +99,7 @@ def parse_marker(
 
 
 def is_interact_cell(source: str) -> bool:
-    return _INTERACT in source
+    return any(line in source for line in _INTERACT)
 
 
 def required_libs(source: str) -> tuple[str, ...]:

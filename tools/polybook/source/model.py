@@ -193,9 +193,9 @@ class Page:
         """Every diagnostic of the page (structure and prose), in line order."""
         return tuple(sorted(self.structure + self.prose.diagnostics, key=lambda d: d.line))
 
-    @property
-    def code_cells(self) -> list[CodeCell]:
-        return [b for b in self.blocks if isinstance(b, CodeCell)]
+    @cached_property
+    def code_cells(self) -> tuple[CodeCell, ...]:
+        return tuple(b for b in self.blocks if isinstance(b, CodeCell))
 
     @property
     def tocs(self) -> list[TocBlock]:
@@ -240,7 +240,7 @@ class Page:
                 out.extend(e for e in block.elements if not isinstance(e, Blank) or e.line in lines)
         return out
 
-    @property
+    @cached_property
     def named_frameworks(self) -> frozenset[str]:
         """Frameworks named explicitly by a code cell marker (`all` does not count)."""
         names: set[str] = set()

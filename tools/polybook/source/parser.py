@@ -41,7 +41,9 @@ def _scan_fences(
     outside: list[int] = []
     i, count = 0, len(lines)
     while i < count:
-        match = grammar.FENCE.match(lines[i])
+        line = lines[i]
+        # every fence line holds ``` or ~~~: most lines are settled without the pattern
+        match = grammar.FENCE.match(line) if "```" in line or "~~~" in line else None
         if match is None:
             outside.append(i)
             i += 1
@@ -52,7 +54,8 @@ def _scan_fences(
         body: list[int] = []
         j = i + 1
         while j < count:
-            inner = grammar.FENCE.match(lines[j])
+            line = lines[j]
+            inner = grammar.FENCE.match(line) if "```" in line or "~~~" in line else None
             if inner is not None and inner.group("fence")[0] == fence[0]:
                 inner_info = inner.group("info").strip()
                 if not inner_info and len(inner.group("fence")) >= len(fence):
@@ -114,8 +117,8 @@ def _regions(
     marker_lines: set[int] = set()
     open_begin: tuple[int, frozenset[str]] | None = None
     for i in sorted({*outside, *code_starts}):
-        stripped = lines[i].strip()
-        if open_begin is not None and (i in code_starts or _is_heading(lines[i])):
+        line = lines[i]
+        if open_begin is not None and (i in code_starts or _is_heading(line)):
             what = "code cell" if i in code_starts else "heading"
             diagnostics.append(
                 Diagnostic.make(
@@ -129,6 +132,9 @@ def _regions(
             spans.append((open_begin[0], i, open_begin[1]))
             open_begin = None
             continue
+        if ":" not in line:  # a tab marker line starts with ':'
+            continue
+        stripped = line.strip()
         if not stripped.startswith(":"):
             continue
         begin = grammar.BEGIN_TAB.match(stripped)
@@ -215,28 +221,32 @@ def _code_cell(
     marker = None
     if first is not None:
         marker = markers.parse_marker(lines[first], first + 1, state.file, known, state.diagnostics)
-    kept: list[int] = []
-    for k in body:
-        if marker is not None and k == first:
-            continue
-        if marker is not None and markers.is_marker_line(lines[k]):
-            state.diagnostics.append(
-                Diagnostic.make(
-                    Code.STALE_MARKER,
-                    state.file,
-                    k + 1,
-                    f"stale tab marker {lines[k].strip()!r} inside a cell is ignored and dropped; "
-                    f"the cell's marker is on line {marker.line}",
+    kept: list[int] = body
+    if marker is not None:
+        kept = []
+        for k in body:
+            if k == first:
+                continue
+            if markers.is_marker_line(lines[k]):
+                state.diagnostics.append(
+                    Diagnostic.make(
+                        Code.STALE_MARKER,
+                        state.file,
+                        k + 1,
+                        f"stale tab marker {lines[k].strip()!r} inside a cell is ignored and "
+                        f"dropped; the cell's marker is on line {marker.line}",
+                    )
                 )
-            )
-            continue
-        kept.append(k)
+                continue
+            kept.append(k)
     # trim blank lines at both ends
-    while kept and not lines[kept[0]].strip():
-        kept.pop(0)
-    while kept and not lines[kept[-1]].strip():
-        kept.pop()
-    source = "\n".join(lines[k] for k in kept)
+    start, stop = 0, len(kept)
+    while start < stop and not lines[kept[start]].strip():
+        start += 1
+    while stop > start and not lines[kept[stop - 1]].strip():
+        stop -= 1
+    kept = kept[start:stop]
+    source = "\n".join([lines[k] for k in kept])
     if markers.is_interact_cell(source):
         state.interact_line = fence.start + 1
         state.required_libs = markers.required_libs(source)
@@ -292,9 +302,19 @@ def parse_page(data: bytes, *, lang: str, path: str, file: str, known: Collectio
             run.clear()
 
     fence_at = {f.start: f for f in fences}
+    plain = not region and not marker_lines  # no `:begin_tab:` region on the page
+    starts = [f.start for f in fences] + [len(lines)]
+    following = 0  # index in `starts` of the first fence at or after line i
     i = 0
     while i < len(lines):
         fence = fence_at.get(i)
+        if fence is None and plain:  # the prose up to the next fence, at once
+            while starts[following] <= i:
+                following += 1
+            stop = starts[following]
+            run.extend(range(i, stop))
+            i = stop
+            continue
         if fence is None:
             if i in marker_lines:
                 flush()

@@ -63,13 +63,16 @@ def build_notebook(
     ordered: tuple[str, ...],
     code: Mapping[int, Resolved],
     kernelspec: Mapping[str, str] | None = None,
+    shared: dict[int, Cell] | None = None,
 ) -> Notebook:
     """The notebook of `page` for `framework`.
 
     `code` maps a code cell's fence line to its source for this framework
     (after `tab.selected` resolution) with its line map; cells absent from it
-    keep their source.
+    keep their source. `shared` (fence line -> cell) holds the cells kept as
+    written, which the notebooks of one page can share (cells are immutable).
     """
+    memo: dict[int, Cell] = {} if shared is None else shared
     default = ordered[0]
     cells: list[Cell] = []
     text: list[TextBlock | TocBlock] = []
@@ -87,8 +90,16 @@ def build_notebook(
         if isinstance(block, CodeCell):
             flush()  # a code cell, kept or not, ends the markdown cell before it
             if block.belongs_to(framework, default):
-                tabs = code_frameworks(block, default, ordered)
-                cells.append(code_cell(block, tabs, code.get(block.line)))
+                resolved = code.get(block.line)
+                if resolved is not None:
+                    tabs = code_frameworks(block, default, ordered)
+                    cells.append(code_cell(block, tabs, resolved))
+                    continue
+                cell = memo.get(block.line)
+                if cell is None:
+                    tabs = code_frameworks(block, default, ordered)
+                    cell = memo[block.line] = code_cell(block, tabs, None)
+                cells.append(cell)
             continue
         tab = block.tab if isinstance(block, TextBlock) else None
         if tab is not None:
@@ -115,4 +126,37 @@ def build_notebook(
         cells=tuple(cells),
         required_libs=page.required_libs,
         kernelspec=dict(kernelspec or {}),
+    )
+
+
+def build_code_notebook(
+    page: Page,
+    framework: str,
+    ordered: tuple[str, ...],
+    code: Mapping[int, Resolved],
+    shared: dict[int, Cell],
+) -> Notebook:
+    """The code cells of `build_notebook(page, framework, ...)` alone (what the
+    library reads), `shared` as there."""
+    default = ordered[0]
+    cells: list[Cell] = []
+    for block in page.code_cells:
+        if not block.belongs_to(framework, default):
+            continue
+        resolved = code.get(block.line)
+        if resolved is not None:
+            cells.append(code_cell(block, code_frameworks(block, default, ordered), resolved))
+            continue
+        cell = shared.get(block.line)
+        if cell is None:
+            tabs = code_frameworks(block, default, ordered)
+            cell = shared[block.line] = code_cell(block, tabs, None)
+        cells.append(cell)
+    return Notebook(
+        file=page.file,
+        page=page.path,
+        lang=page.lang,
+        framework=framework,
+        cells=tuple(cells),
+        required_libs=page.required_libs,
     )

@@ -2,8 +2,10 @@
 
 A manifest next to the output records, per page, a fingerprint of everything
 the notebooks depend on (page bytes, framework and library settings, polybook
-version); a page whose fingerprint and outputs are unchanged is neither parsed
-nor written.
+version) and the sha256 of each notebook written; a page whose fingerprint and
+outputs are unchanged is neither parsed nor written. A notebook whose bytes no
+longer match the manifest (truncated, edited, overwritten) is written again,
+with a PB009 warning.
 """
 
 from __future__ import annotations
@@ -11,19 +13,19 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from polybook import __version__
 from polybook.diagnostics import Code, Diagnostic
+from polybook.faults import doing
 from polybook.files import write_atomic
 from polybook.pages import map_pages
 from polybook.source.book import Book
 from polybook.source.model import CodeCell, Page
 from polybook.split.aliases import AliasTable
-from polybook.split.asttab import resolve_line_by_line
-from polybook.split.model import Notebook
-from polybook.split.notebook import Resolved, build_notebook
+from polybook.split.model import Cell, Notebook
+from polybook.split.notebook import Resolved, build_code_notebook, build_notebook
 from polybook.split.select import ExistenceRule, page_frameworks
 
 MANIFEST = ".polybook-split.json"
@@ -38,24 +40,48 @@ class _Entry:
     # written from ("" if never written: its framework was not selected)
     outputs: dict[str, str]
     diagnostics: list[dict[str, object]]
+    # each notebook written -> the sha256 of its bytes
+    sums: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, data: object) -> _Entry | None:
         if not isinstance(data, dict):
             return None
         outputs, diagnostics = data.get("outputs"), data.get("diagnostics")
+        sums = data.get("sums", {})
         if not isinstance(outputs, dict) or not isinstance(diagnostics, list):
             return None
         written = {str(k): str(v) for k, v in outputs.items()}
-        return cls(str(data.get("fingerprint")), written, diagnostics)
+        checked = {str(k): str(v) for k, v in sums.items()} if isinstance(sums, dict) else {}
+        return cls(str(data.get("fingerprint")), written, diagnostics, checked)
 
-    def current(self, out: Path, fingerprint: str, selected: set[str]) -> bool:
-        """Whether every selected notebook of the page is on disk and up to date."""
-        return self.fingerprint == fingerprint and all(
-            source == fingerprint and (out / rel).is_file()
-            for rel, source in self.outputs.items()
-            if rel.split("/", 1)[0] in selected
-        )
+    def current(self, out: Path, fingerprint: str, selected: set[str]) -> tuple[bool, list[str]]:
+        """Whether every selected notebook of the page is on disk, up to date and
+        intact (its bytes' sha256 is the one recorded); and the selected
+        notebooks that are on disk but damaged."""
+        if self.fingerprint != fingerprint:
+            return False, []
+        ok, damaged = True, []
+        for rel, source in self.outputs.items():
+            if rel.split("/", 1)[0] not in selected:
+                continue
+            if source != fingerprint:
+                ok = False
+                continue
+            digest = _sha256(out / rel)
+            if digest is None or digest != self.sums.get(rel):
+                ok = False
+                if digest is not None and rel in self.sums:
+                    damaged.append(rel)
+        return ok, damaged
+
+
+def _sha256(path: Path) -> str | None:
+    """The sha256 of a file's bytes; None when it cannot be read."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def _read_manifest(path: Path) -> dict[str, _Entry]:
@@ -116,6 +142,8 @@ def split_page(
             continue
         if resolve is not None and not resolve(cell):
             continue
+        from polybook.split.asttab import resolve_line_by_line
+
         wanted = [fw for fw in frameworks if cell.belongs_to(fw, default)]
         per_fw = resolve_line_by_line(cell.source, wanted)
         if per_fw is None:
@@ -139,10 +167,16 @@ def split_page(
             lines = tuple(cell.source_line(i) for i in resolution.origin)
             resolved[fw][cell.line] = (resolution.text, lines)
     specs = kernelspecs or {}
-    source = page if markdown else replace(page, blocks=tuple(page.code_cells))
-    notebooks = {
-        fw: build_notebook(source, fw, ordered, resolved[fw], specs.get(fw)) for fw in frameworks
-    }
+    shared: dict[int, Cell] = {}
+    if markdown:
+        notebooks = {
+            fw: build_notebook(page, fw, ordered, resolved[fw], specs.get(fw), shared)
+            for fw in frameworks
+        }
+    else:
+        notebooks = {
+            fw: build_code_notebook(page, fw, ordered, resolved[fw], shared) for fw in frameworks
+        }
     if aliases:
         notebooks = _rewrite_aliases(page, notebooks, aliases, diagnostics)
     return PageSplit(notebooks, tuple(diagnostics), frozenset(done))
@@ -242,27 +276,46 @@ class _Done:
     rel: str
     frameworks: tuple[str, ...]
     diagnostics: tuple[Diagnostic, ...]
+    sums: tuple[tuple[str, str], ...] = ()  # (framework, sha256) of each notebook written
 
 
 def _work(job: _Job) -> _Done:
     book = job.book
-    page = book.read(job.lang, job.rel)
+    with doing(f"split {job.lang}", "read"):
+        page = book.read(job.lang, job.rel)
     specs = {fw: kernelspec(book, fw) for fw in job.ordered}
     split = split_page(page, job.ordered, job.rule, book_aliases(book, job.rewrite), specs)
+    sums: list[tuple[str, str]] = []
     for fw, notebook in split.notebooks.items():
         if fw in job.selected:
-            write_atomic(notebook_path(job.out, fw, job.rel), notebook.to_json())
-    return _Done(job.rel, tuple(split.notebooks), (*page.structure, *split.diagnostics))
+            data = notebook.to_json().encode("utf-8")
+            with doing(f"split {job.lang}"):
+                write_atomic(notebook_path(job.out, fw, job.rel), data)
+            sums.append((fw, hashlib.sha256(data).hexdigest()))
+    diagnostics = (*page.structure, *split.diagnostics)
+    return _Done(job.rel, tuple(split.notebooks), diagnostics, tuple(sums))
 
 
-def _remove(out: Path, outputs: list[str]) -> list[Path]:
+def _remove(out: Path, outputs: list[str], action: str) -> list[Path]:
     removed = []
     for rel in outputs:
         path = out / rel
         if path.is_file():
-            path.unlink()
+            with doing(action, "remove"):
+                path.unlink()
             removed.append(path)
     return removed
+
+
+def _regenerated(book: Book, lang: str, rel: str, out: Path, damaged: list[str]) -> Diagnostic:
+    names = ", ".join(str(out / d) for d in damaged)
+    return Diagnostic.make(
+        Code.REGENERATED,
+        book.display(lang, rel),
+        1,
+        f"split notebook {names} did not match its checksum in the split manifest "
+        "(damaged since it was written); written again",
+    )
 
 
 def notebook_path(out: Path, framework: str, rel: str) -> Path:
@@ -290,16 +343,23 @@ def split_book(
     todo: list[_Job] = []
     fingerprints: dict[str, str] = {}
     settings = split_settings(book, lang)
+    result.diagnostics.extend(book.refused_pages(lang))  # links out of the book: never split
+    action = f"split {lang}"
     for rel in book.page_set(lang).notebooks:  # non-notebook pages get none
-        data = (book.lang_root(lang) / rel).read_bytes()
+        page_path = book.lang_root(lang) / rel
+        with doing(action, "read", page_path):
+            data = page_path.read_bytes()
         fingerprint = _fingerprint(settings, data, rule, rewrite_aliases)
         fingerprints[rel] = fingerprint
         old = manifest.get(rel)
-        if old is not None and old.current(out, fingerprint, selected):
+        current, damaged = (False, []) if old is None else old.current(out, fingerprint, selected)
+        if old is not None and current:
             new_manifest[rel] = old
             result.unchanged += 1
             result.diagnostics.extend(Diagnostic.from_json(d) for d in old.diagnostics)
             continue
+        if damaged:
+            result.diagnostics.append(_regenerated(book, lang, rel, out, damaged))
         todo.append(_Job(book, lang, rel, ordered, rule, rewrite_aliases, out, frozenset(selected)))
     result.pages = len(fingerprints)
 
@@ -309,23 +369,41 @@ def split_book(
         rel, diagnostics = item.rel, item.diagnostics
         previous = manifest.get(rel)
         written: dict[str, str] = {}
+        sums: dict[str, str] = {}
+        new_sums = dict(item.sums)
         for fw in item.frameworks:
             path = notebook_path(out, fw, rel)
             key = path.relative_to(out).as_posix()
             if fw in selected:  # written by `_work`
                 result.written.append(path)
                 written[key] = fingerprints[rel]
+                sums[key] = new_sums[fw]
             else:  # left as it was: current only if it already was
                 written[key] = previous.outputs.get(key, "") if previous else ""
+                if previous is not None and key in previous.sums:
+                    sums[key] = previous.sums[key]
         stale = [o for o in previous.outputs if o not in written] if previous else []
-        result.removed.extend(_remove(out, stale))
+        result.removed.extend(_remove(out, stale, action))
         result.diagnostics.extend(diagnostics)
         new_manifest[rel] = _Entry(
-            fingerprints[rel], dict(sorted(written.items())), [d.to_json() for d in diagnostics]
+            fingerprints[rel],
+            dict(sorted(written.items())),
+            [d.to_json() for d in diagnostics],
+            dict(sorted(sums.items())),
         )
     for rel, entry in manifest.items():
         if rel not in new_manifest:
-            result.removed.extend(_remove(out, list(entry.outputs)))
+            result.removed.extend(_remove(out, list(entry.outputs), action))
     saved = {rel: asdict(entry) for rel, entry in sorted(new_manifest.items())}
-    write_atomic(manifest_path, json.dumps(saved, indent=1, sort_keys=True) + "\n")
+    text = json.dumps(saved, indent=1, sort_keys=True) + "\n"
+    if manifest != new_manifest or _read_text(manifest_path) != text:  # a rerun writes nothing
+        with doing(action):
+            write_atomic(manifest_path, text)
     return result
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

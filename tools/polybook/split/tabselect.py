@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable, Sequence
+from typing import Any
 
 import libcst as cst
 from libcst import ParserSyntaxError
@@ -111,17 +112,38 @@ def _only_in_if_tests(source: str) -> bool:
     return all(_IF_TEST.match(line) for line in source.split("\n") if "tab.selected" in line)
 
 
+# Where a parenthesised conditional expression is an operand: its parentheses
+# stay around the chosen branch (as an argument or a value they are dropped).
+_OPERAND_OF = (
+    cst.Attribute,
+    cst.Subscript,
+    cst.Call,
+    cst.BinaryOperation,
+    cst.UnaryOperation,
+    cst.BooleanOperation,
+    cst.Comparison,
+    cst.ComparisonTarget,
+    cst.Await,
+)
+
+
 class _Resolver(Tracking):
     def __init__(self, framework: str, full: bool, inputs: Container[int]) -> None:
         super().__init__(inputs)
         self.framework = framework
         self.full = full
         self._elifs: set[int] = set()
+        self._parents: list[cst.CSTNode] = []  # the nodes being visited, outermost first
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        self._parents.append(node)  # on_leave follows every on_visit
         if not self.full and not isinstance(node, _STRUCTURE):
             return False
         return super().on_visit(node)
+
+    def on_leave(self, original_node: Any, updated_node: Any) -> Any:
+        self._parents.pop()
+        return super().on_leave(original_node, updated_node)
 
     def _statements(self, body: cst.BaseSuite) -> list[cst.BaseStatement]:
         if isinstance(body, cst.IndentedBlock):
@@ -192,7 +214,15 @@ class _Resolver(Tracking):
         value = _truth(updated_node.test, self.framework)
         if value is None:
             return updated_node
-        return updated_node.body if value else updated_node.orelse
+        chosen = updated_node.body if value else updated_node.orelse
+        parent = self._parents[-1] if self._parents else None
+        if not updated_node.lpar or not isinstance(parent, _OPERAND_OF):
+            return chosen
+        # `(a if tab.selected(...) else b).f()`: an operand keeps its parentheses
+        # (`1.f()` would not parse, `(a + b) * 2` would change meaning)
+        return chosen.with_changes(
+            lpar=(*updated_node.lpar, *chosen.lpar), rpar=(*chosen.rpar, *updated_node.rpar)
+        )
 
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock

@@ -23,7 +23,7 @@ def cmd_build_pdf(book: Book, args: argparse.Namespace, lang: str) -> int:
 
     framework = args.framework or book.config.frameworks_for(lang)[0]
     if framework == ALL:
-        print("polybook: a PDF shows one framework: --framework F", file=sys.stderr)
+        print("polybook: error PB010: a PDF shows one framework: --framework F", file=sys.stderr)
         return 2
     framework = frameworks_arg(book, lang, framework)[0]
     if not args.no_split:
@@ -31,8 +31,11 @@ def cmd_build_pdf(book: Book, args: argparse.Namespace, lang: str) -> int:
 
         for report in split_site(book, lang):
             print(report.line(), flush=True)
+    from polybook.faults import doing
+
     try:
-        result = build_pdf(book, lang, framework, jobs=args.jobs, verbose=args.verbose)
+        with doing(f"build pdf {lang}/{framework}"):
+            result = build_pdf(book, lang, framework, jobs=args.jobs, verbose=args.verbose)
     except Exception as exc:  # Sphinx errors: one line, the exit status says the rest
         from sphinx.errors import SphinxError
 

@@ -139,6 +139,7 @@ def generate(
     """Write the PDF's project under `paths.src` (changed files only) and its position map."""
     pages = SitePages(book, lang, framework, words_for(lang), Inputs.of(book))
     pages.diagnostics.extend(settings.diagnostics)
+    pages.refuse_pages()
     project = Project(pages, Tree(paths.src))
     texts: list[str] = []
     others: dict[str, str] = {}  # untranslated pages: page -> the language of their text

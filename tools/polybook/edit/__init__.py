@@ -1,0 +1,1 @@
+"""`polybook edit`: a page as a notebook for Jupyter, and its changes written back."""
