@@ -115,3 +115,6 @@ info:
 
 clean:
 	rm -rf _build
+
+# `make preview`, `make reader-notebooks` (tools/make/reader.mk)
+include tools/make/reader.mk

@@ -80,6 +80,10 @@ def cmd_split(book: Book, args: argparse.Namespace) -> int:
 def cmd_check(book: Book, args: argparse.Namespace) -> int:
     from polybook.check.run import check_book
 
+    if args.changed is not None or args.changed_since or args.outputs is not None:
+        from polybook.check.command import cmd_check_changed
+
+        return cmd_check_changed(book, args)
     lang = _lang(book, args.lang)
     diagnostics = check_book(book, lang)
     if args.format == "json":
@@ -99,6 +103,7 @@ STAGE_COMMANDS = (
     "polybook.render.command",
     "polybook.edit.command",
     "polybook.i18n.command",
+    "polybook.preview.command",
 )
 
 
@@ -127,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="report problems in the sources")
     check.add_argument("--lang")
     check.add_argument("--format", choices=["text", "json"], default="text")
+    importlib.import_module("polybook.check.command").add_changed_arguments(check)
     check.set_defaults(func=cmd_check)
 
     for name in STAGE_COMMANDS:

@@ -153,6 +153,16 @@ class Code(Enum):
     EDIT_NOT_REPRODUCED = ("PB409", Severity.ERROR, "edit-not-reproduced")
     EDIT_SHARED = ("PB410", Severity.INFO, "edit-shared")
     EDIT_NO_NOTEBOOK = ("PB411", Severity.ERROR, "edit-no-notebook")
+    # contributors: executed outputs pasted into pages (check/outputs.py)
+    PASTED_OUTPUT = ("PB430", Severity.ERROR, "pasted-output")
+    PASTED_TRACEBACK = ("PB431", Severity.WARNING, "pasted-traceback")
+    # live preview (polybook preview): a rebuild that failed
+    PREVIEW_FAILED = ("PB440", Severity.ERROR, "preview-failed")
+    # reader notebooks (polybook build notebooks)
+    READER_UNRESOLVED_REFERENCE = ("PB450", Severity.WARNING, "reader-unresolved-reference")
+    READER_MISSING_IMAGE = ("PB451", Severity.WARNING, "reader-missing-image")
+    READER_MALFORMED_ROLE = ("PB452", Severity.WARNING, "reader-malformed-role")
+    READER_UNKNOWN_CITATION = ("PB453", Severity.WARNING, "reader-unknown-citation")
 
     @property
     def id(self) -> str:

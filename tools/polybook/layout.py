@@ -11,6 +11,8 @@ the next one reads.
     _build/pdf/<lang>/<framework>/<name>.pdf         the PDF of a language and framework
     _build/tools/node_modules/mathjax/               MathJax 3 (`make mathjax`)
     _build/edit/<lang>/<framework>/<page>.ipynb      `polybook edit` notebooks (+ .versions.json)
+    _build/notebooks/<lang>/<framework>/<page>.ipynb reader notebooks (`build notebooks`)
+    _build/notebooks/<lang>/<framework>.zip          the same, zipped
 
 The Makefile fragments (`tools/make/*.mk`) spell the same paths at the shell edge.
 """
@@ -70,6 +72,10 @@ class BuildLayout:
     def edit(self, lang: str, framework: str) -> Path:
         """`polybook edit`'s notebooks of a language and framework."""
         return self.build / "edit" / lang / framework
+
+    def reader(self, lang: str) -> Path:
+        """Reader notebooks: `<framework>/<page>.ipynb` and `<framework>.zip` below."""
+        return self.build / "notebooks" / lang
 
     @property
     def mathjax(self) -> Path:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import partial
 
 from polybook.check.bib import bib_keys
 from polybook.check.code import check_cell
+from polybook.check.outputs import pasted_outputs
 from polybook.check.page import empty, images, rst_files
 from polybook.diagnostics import Code, Diagnostic, sort_key
 from polybook.pages import map_pages
@@ -34,17 +35,24 @@ class _Facts:
     tocs: Page  # the page with only its toc blocks and the prose naming a bibliography
 
     @classmethod
-    def of(cls, page: Page) -> _Facts:
+    def of(cls, page: Page, roles: bool = True) -> _Facts:
+        """The facts of `page`; without `roles`, only what the book-wide label
+        index and toc need (the prose is not analysed)."""
         kept = tuple(
             b
             for b in page.blocks
             if isinstance(b, TocBlock) or (isinstance(b, TextBlock) and ":bibliography:" in b.text)
         )
         tocs = Page(page.lang, page.path, page.file, blocks=kept)
-        return cls(page.path, page.file, page.labels, page.roles, tocs)
+        return cls(page.path, page.file, page.labels, page.roles if roles else (), tocs)
 
 
-def _labels(pages: list[_Facts]) -> tuple[dict[str, tuple[str, Label]], list[Diagnostic]]:
+def _labels(
+    pages: list[_Facts], changed: Collection[str] | None = None
+) -> tuple[dict[str, tuple[str, Label]], list[Diagnostic]]:
+    """The book-wide label index and its duplicates. With `changed` (files of
+    changed pages), a duplicate whose second definition is in an unchanged page
+    is reported at the first one when that one is in a changed page."""
     defined: dict[str, tuple[str, Label]] = {}
     out: list[Diagnostic] = []
     for page in pages:
@@ -52,6 +60,17 @@ def _labels(pages: list[_Facts]) -> tuple[dict[str, tuple[str, Label]], list[Dia
             first = defined.get(label.name)
             if first is None:
                 defined[label.name] = (page.file, label)
+                continue
+            if changed is not None and page.file not in changed and first[0] in changed:
+                out.append(
+                    Diagnostic.make(
+                        Code.DUPLICATE_LABEL,
+                        first[0],
+                        first[1].line,
+                        f"label {label.name!r} is also defined at {page.file}:{label.line}",
+                        target=label.name,
+                    )
+                )
                 continue
             out.append(
                 Diagnostic.make(
@@ -203,7 +222,7 @@ def _check_page(job: _Job) -> tuple[_Facts, list[Diagnostic]]:
     """One page parsed, split (code only) and checked: its own diagnostics."""
     book, lang = job.book, job.lang
     page = book.read(lang, job.rel)
-    found = [*page.diagnostics, *empty(page), *images(book, lang, page)]
+    found = [*page.diagnostics, *empty(page), *images(book, lang, page), *pasted_outputs(page)]
     found += rst_files(book, lang, page)
     if book.is_plain(lang, job.rel):  # a non-notebook page: its code is shown, never run
         return _Facts.of(page), found
@@ -220,11 +239,23 @@ def _check_page(job: _Job) -> tuple[_Facts, list[Diagnostic]]:
     return _Facts.of(page), found
 
 
-def check_book(book: Book, lang: str, jobs: int | None = None) -> list[Diagnostic]:
+def check_book(
+    book: Book, lang: str, jobs: int | None = None, only: Collection[str] | None = None
+) -> list[Diagnostic]:
     """Every diagnostic for one language, sorted by file and line. Pages are
-    checked by two worker processes when there are many (`jobs`: how many)."""
-    work = [_Job(book, lang, rel) for rel in book.page_files(lang)]
+    checked by two worker processes when there are many (`jobs`: how many).
+
+    `only` (pages of `lang`, relative to its root): check those pages alone,
+    against the book-wide label index (the other pages are read for their
+    labels, tocs and bibliography only); diagnostics are those of these pages.
+    """
+    rels = book.page_files(lang)
+    checked = rels if only is None else [rel for rel in rels if rel in only]
+    work = [_Job(book, lang, rel) for rel in checked]
     done = map_pages(_check_page, work, jobs)
+    if only is not None:
+        others = [rel for rel in rels if rel not in only]
+        done = [*done, *((_Facts.of(book.read(lang, rel), roles=False), []) for rel in others)]
     by_path = {page.path: page for page, _ in done}
     pages = list(by_path.values())
     diagnostics = [d for _, found in done for d in found]
@@ -239,15 +270,18 @@ def check_book(book: Book, lang: str, jobs: int | None = None) -> list[Diagnosti
             for rel in book.page_files(source)
             if rel not in by_path
         }
-    tocs = {path: page.tocs for path, page in by_path.items()}
+    tocs = {path: page.tocs for path, page in by_path.items() if only is None or path in only}
     existing = set(by_path) | set(fallback)
     escape = partial(book.escape, lang)
     diagnostics.extend(toc_diagnostics(tocs, existing=existing, escape=escape))
-    labels, label_diagnostics = _labels([*pages, *fallback.values()])
+    files = None if only is None else {book.display(lang, rel) for rel in checked}
+    labels, label_diagnostics = _labels([*pages, *fallback.values()], files)
     diagnostics.extend(label_diagnostics)
     keys, bib_diagnostics = _bibliography(book, [f.tocs for f in [*pages, *fallback.values()]])
     diagnostics.extend(bib_diagnostics)
     diagnostics.extend(_references(pages, labels, keys))
+    if files is not None:  # the changed pages' own
+        return sorted({d for d in diagnostics if d.file in files}, key=sort_key)
     diagnostics.extend(_translation_status(book, lang, set(by_path)))
     diagnostics.extend(book.source.diagnostics)  # the configuration's
     return sorted(set(diagnostics), key=sort_key)

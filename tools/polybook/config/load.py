@@ -83,6 +83,8 @@ def _load_toml(path: Path) -> tuple[BookConfig, ConfigSource]:
             data[table] = raw.pop(table)
     if "pdf" in raw:  # polybook build pdf (config/pdf.py)
         data["pdf"] = raw.pop("pdf")
+    if "reader" in raw:  # polybook build notebooks (reader/)
+        data["reader"] = raw.pop("reader")
     if raw:
         raise ConfigError(path, sorted(raw)[0], "unknown table")
     return _validate(path, data), ConfigSource(CONFIG_FILE.as_posix(), toml_lines(text))

@@ -100,6 +100,10 @@ class ColabConfig(_Strict):
     repos: dict[str, str] = Field(default_factory=dict)
     # patterns over a page's HTML path (`chapter_x/page.html`), d2lbook's default
     exclusions: tuple[str, ...] = ("*.html", "**/index.html")
+    # the branch of those repositories the links name (d2lbook's: master)
+    branch: str = Field(default="master", pattern=r"^[\w./-]+$")
+    # also a "Download notebook" link to the same notebook, raw, from that branch
+    download: bool = False
 
 
 class HtmlConfig(_Strict):
@@ -113,6 +117,25 @@ class HtmlConfig(_Strict):
     colab: ColabConfig = ColabConfig()
     # `build html` fails on warnings, as with --strict
     strict: bool = False
+
+
+class ReaderConfig(_Strict):
+    """`[reader]`: the notebooks readers download or open in Colab
+    (`polybook build notebooks`)."""
+
+    # The HTML site the notebooks link to (references, citations' pages):
+    # `{lang}` and `{framework}` are replaced; empty: references are text only.
+    site_url: str = ""
+    # What the first cell installs besides the page's `required_libs`:
+    # `{library}` is the library's package name, `{release}` the book's release.
+    install: tuple[str, ...] = ("{library}=={release}",)
+    # Slide marks `(**...**)` and slide-only text kept as written (default: the
+    # book's reading: marks removed, slide-only text dropped).
+    keep_slide_marks: bool = False
+    # `#@save` marks kept in code (default: removed).
+    keep_save_marks: bool = False
+    # Executed outputs (when `polybook execute` has run) kept in the notebooks.
+    outputs: bool = True
 
 
 class RenderConfig(_Strict):
@@ -175,6 +198,7 @@ class BookConfig(_Strict):
     execute: ExecuteConfig = ExecuteConfig()
     render: RenderConfig = RenderConfig()
     api: ApiConfig = ApiConfig()
+    reader: ReaderConfig = ReaderConfig()
     # True for a book opened through a legacy config.ini: pages live directly
     # under the book root, in one language.
     legacy_layout: bool = False

@@ -1,6 +1,8 @@
 """ "Open in Colab" links (d2lbook's `[colab]`): for each page and framework of a
 site whose notebook exists, a link to that notebook in the framework's
-GitHub repository (the page's path with `.ipynb`, as d2lbook publishes them).
+GitHub repository (the page's path with `.ipynb`, as d2lbook publishes them;
+`polybook build notebooks` writes them), on the configured branch; with
+`[html.colab] download = true`, a "Download notebook" link to the same file.
 
 The links of each page are written to `colab.json` in the site's work folder;
 the Sphinx side (`sphinx_site.py`) puts them under the page's title. A page's
@@ -20,7 +22,8 @@ from polybook.render.inputs import PageSource
 from polybook.render.project import Tree
 from polybook.source.book import Book
 
-COLAB_URL = "https://colab.research.google.com/github/{repo}/blob/master/{path}"
+COLAB_URL = "https://colab.research.google.com/github/{repo}/blob/{branch}/{path}"
+RAW_URL = "https://github.com/{repo}/raw/{branch}/{path}"
 LINKS_FILE = "colab.json"
 
 
@@ -44,8 +47,10 @@ def colab_links(
             repo = colab.repos.get(fw)
             if repo and has_notebook(page, fw):
                 name = book.config.framework[fw].display_name
-                url = COLAB_URL.format(repo=repo, path=page.docname + ".ipynb")
-                links.append([f"Colab [{name}]", url])
+                where = {"repo": repo, "branch": colab.branch, "path": page.docname + ".ipynb"}
+                links.append([f"Colab [{name}]", COLAB_URL.format(**where)])
+                if colab.download:
+                    links.append([f"Download notebook [{name}]", RAW_URL.format(**where)])
         if links:
             out[page.docname] = links
     return out
@@ -65,5 +70,10 @@ def colab_conf(book: Book, work: Path) -> dict[str, Any]:
         return {}
     return {
         "polybook_colab_file": str((work / LINKS_FILE).resolve()),
-        "polybook_colab": {"repos": dict(colab.repos), "exclusions": list(colab.exclusions)},
+        "polybook_colab": {
+            "repos": dict(colab.repos),
+            "exclusions": list(colab.exclusions),
+            "branch": colab.branch,
+            "download": colab.download,
+        },
     }

@@ -31,6 +31,10 @@ def cmd_build(book: Book, args: argparse.Namespace) -> int:
             if page.fallback:
                 print(page.rel)
         return 0
+    if args.format == "notebooks":
+        from polybook.reader.command import cmd_build_notebooks
+
+        return cmd_build_notebooks(book, args, lang)
     if args.format == "pdf":
         from polybook.render.pdf.command import cmd_build_pdf
 
@@ -84,8 +88,10 @@ def cmd_build(book: Book, args: argparse.Namespace) -> int:
 
 
 def register(subparsers: Any) -> None:
-    build = subparsers.add_parser("build", help="build the book as a website or a PDF")
-    build.add_argument("format", choices=["html", "pdf"], help="output format")
+    build = subparsers.add_parser(
+        "build", help="build the book as a website, a PDF or reader notebooks"
+    )
+    build.add_argument("format", choices=["html", "pdf", "notebooks"], help="output format")
     build.add_argument("--lang", help="book language (default: the source language)")
     build.add_argument(
         "--framework",

@@ -28,6 +28,9 @@ def _links(path: str, stamp: int) -> dict[str, list[list[str]]]:
     return data if isinstance(data, dict) else {}
 
 
+_COLAB = "https://colab.research.google.com/"
+
+
 def _colab(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -45,9 +48,11 @@ def _colab(
         return
     words = app.config.polybook_words
     title = html.escape(words.get("colab_title", "Open the notebook in Colab"))
+    download = html.escape(words.get("download_title", "Download the notebook"))
     anchors = "".join(
         f'<a class="pb-colab-link" href="{html.escape(url)}" target="_blank" '
-        f'rel="noopener" title="{title}">{html.escape(label)}</a> '
+        f'rel="noopener" title="{title if url.startswith(_COLAB) else download}">'
+        f"{html.escape(label)}</a> "
         for label, url in links
     )
     block = f'<div class="pb-colab" style="text-align: right">{anchors.strip()}</div>'
