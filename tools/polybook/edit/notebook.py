@@ -22,7 +22,7 @@ from polybook.files import write_atomic
 from polybook.source.book import Book
 from polybook.source.model import Page
 from polybook.source.parser import parse_page
-from polybook.split.model import Cell, CellKind, Notebook
+from polybook.split.model import Cell, Notebook
 from polybook.split.run import book_aliases, kernelspec, split_page
 from polybook.split.select import ExistenceRule
 
@@ -68,7 +68,7 @@ def with_cached_outputs(book: Book, ref: PageRef, notebook: Notebook) -> tuple[N
     from polybook.execute.cache import Cache
     from polybook.execute.envs import resolve_env
     from polybook.execute.libdeps import load_index
-    from polybook.execute.plan import library_file, make_item
+    from polybook.execute.plan import library_file, make_item, with_outputs
 
     fw = notebook.framework
     cache = Cache(book.layout.cache)
@@ -81,22 +81,11 @@ def with_cached_outputs(book: Book, ref: PageRef, notebook: Notebook) -> tuple[N
             book, ref.lang, fw, ref.rel, notebook, "", out_dir, fingerprint, library, gpus
         )
         entry = cache.lookup(item.key)
-        if entry is None or len(entry.cells) != len(notebook.code_cells):
+        filled = None if entry is None else with_outputs(notebook, entry.cells)
+        if entry is None or filled is None:
             continue
-        outputs = iter(entry.cells)
-        cells = []
-        for cell in notebook.cells:
-            if cell.kind is CellKind.CODE:
-                out = next(outputs)
-                count = out.get("execution_count")
-                cell = replace(
-                    cell,
-                    outputs=tuple(out.get("outputs", ())),
-                    execution_count=count if isinstance(count, int) else None,
-                )
-            cells.append(cell)
         note = f"outputs from the execution cache (key {item.key[:12]}, {entry.lang} run)"
-        return replace(notebook, cells=tuple(cells)), note
+        return filled, note
     return notebook, "no outputs: the cache holds no run of this code (polybook execute)"
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -160,9 +161,9 @@ def library_files(book: Book) -> tuple[tuple[str, str], ...]:
     )
 
 
-def executed_text(item: Item, cells: list[CellOutputs]) -> str | None:
-    """The split notebook with outputs attached; None if the cells do not fit."""
-    notebook = item.notebook
+def with_outputs(notebook: Notebook, cells: Sequence[CellOutputs]) -> Notebook | None:
+    """`notebook` with the outputs and execution counts of `cells` (one per
+    code cell, in order) attached; None if they do not fit."""
     if len(notebook.code_cells) != len(cells):
         return None
     outputs = iter(cells)
@@ -177,8 +178,16 @@ def executed_text(item: Item, cells: list[CellOutputs]) -> str | None:
                 execution_count=count if isinstance(count, int) else None,
             )
         filled.append(cell)
+    return replace(notebook, cells=tuple(filled))
+
+
+def executed_text(item: Item, cells: list[CellOutputs]) -> str | None:
+    """The split notebook with outputs attached; None if the cells do not fit."""
+    filled = with_outputs(item.notebook, cells)
+    if filled is None:
+        return None
     execution = {"execution": {"key": item.key, "gpus": item.gpus}}
-    return replace(notebook, cells=tuple(filled), extra={**notebook.extra, **execution}).to_json()
+    return replace(filled, extra={**filled.extra, **execution}).to_json()
 
 
 def read_manifest(path: Path) -> dict[str, dict[str, str]]:

@@ -24,6 +24,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from polybook.library.parity import assigned_names
+
 
 class Kind(StrEnum):
     FUNCTION = "function"
@@ -65,14 +67,6 @@ def _body_hash(node: ast.AST) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
-def _targets(node: ast.expr) -> Iterator[str]:
-    if isinstance(node, ast.Name):
-        yield node.id
-    elif isinstance(node, ast.Tuple | ast.List):
-        for element in node.elts:
-            yield from _targets(element)
-
-
 def _entries(node: ast.stmt) -> Iterator[ApiName]:
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
         if _public(node.name):
@@ -97,7 +91,7 @@ def _entries(node: ast.stmt) -> Iterator[ApiName]:
     elif isinstance(node, ast.Assign | ast.AnnAssign):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         for target in targets:
-            for name in _targets(target):
+            for name in assigned_names(target):
                 if _public(name):
                     value = node.value if node.value is not None else node
                     yield ApiName(name, Kind.VALUE, "", node.lineno, _body_hash(value))

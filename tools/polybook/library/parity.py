@@ -10,12 +10,13 @@ import ast
 from collections.abc import Iterator, Mapping
 
 
-def _targets(node: ast.expr) -> Iterator[str]:
+def assigned_names(node: ast.expr) -> Iterator[str]:
+    """The names an assignment target binds (`a`, `a, (b, c)`)."""
     if isinstance(node, ast.Name):
         yield node.id
     elif isinstance(node, ast.Tuple | ast.List):
         for element in node.elts:
-            yield from _targets(element)
+            yield from assigned_names(element)
 
 
 def defined_names(text: str) -> set[str] | None:
@@ -35,9 +36,9 @@ def defined_names(text: str) -> set[str] | None:
                     names.add(f"{node.name}.{member.name}")
         elif isinstance(node, ast.Assign):
             for target in node.targets:
-                names.update(_targets(target))
+                names.update(assigned_names(target))
         elif isinstance(node, ast.AnnAssign):
-            names.update(_targets(node.target))
+            names.update(assigned_names(node.target))
     return names
 
 

@@ -12,6 +12,7 @@ import ast
 from collections.abc import Iterator, Sequence
 
 from polybook.library.model import SavedBlock
+from polybook.library.parity import assigned_names
 
 Site = tuple[str, int]
 
@@ -43,14 +44,6 @@ def _added_to(node: ast.FunctionDef | ast.AsyncFunctionDef, library: str) -> str
     return None
 
 
-def _targets(node: ast.expr) -> Iterator[str]:
-    if isinstance(node, ast.Name):
-        yield node.id
-    elif isinstance(node, ast.Tuple | ast.List):
-        for element in node.elts:
-            yield from _targets(element)
-
-
 def _names(node: ast.stmt, library: str) -> Iterator[tuple[str, ast.stmt]]:
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
         owner = _added_to(node, library)
@@ -62,10 +55,10 @@ def _names(node: ast.stmt, library: str) -> Iterator[tuple[str, ast.stmt]]:
                 yield f"{node.name}.{member.name}", member
     elif isinstance(node, ast.Assign):
         for target in node.targets:
-            for name in _targets(target):
+            for name in assigned_names(target):
                 yield name, node
     elif isinstance(node, ast.AnnAssign):
-        for name in _targets(node.target):
+        for name in assigned_names(node.target):
             yield name, node
 
 

@@ -57,6 +57,24 @@ def code_cell(block: CodeCell, frameworks: tuple[str, ...], resolved: Resolved |
     return Cell(CellKind.CODE, source, block.line, tuple(lines), frameworks)
 
 
+def _code_cell_of(
+    block: CodeCell,
+    ordered: tuple[str, ...],
+    code: Mapping[int, Resolved],
+    shared: dict[int, Cell],
+) -> Cell:
+    """The notebook cell of `block` for the framework whose resolved code is
+    `code`; a cell kept as written is made once into `shared`."""
+    resolved = code.get(block.line)
+    if resolved is not None:
+        return code_cell(block, code_frameworks(block, ordered[0], ordered), resolved)
+    cell = shared.get(block.line)
+    if cell is None:
+        tabs = code_frameworks(block, ordered[0], ordered)
+        cell = shared[block.line] = code_cell(block, tabs, None)
+    return cell
+
+
 def build_notebook(
     page: Page,
     framework: str,
@@ -90,16 +108,7 @@ def build_notebook(
         if isinstance(block, CodeCell):
             flush()  # a code cell, kept or not, ends the markdown cell before it
             if block.belongs_to(framework, default):
-                resolved = code.get(block.line)
-                if resolved is not None:
-                    tabs = code_frameworks(block, default, ordered)
-                    cells.append(code_cell(block, tabs, resolved))
-                    continue
-                cell = memo.get(block.line)
-                if cell is None:
-                    tabs = code_frameworks(block, default, ordered)
-                    cell = memo[block.line] = code_cell(block, tabs, None)
-                cells.append(cell)
+                cells.append(_code_cell_of(block, ordered, code, memo))
             continue
         tab = block.tab if isinstance(block, TextBlock) else None
         if tab is not None:
@@ -139,19 +148,11 @@ def build_code_notebook(
     """The code cells of `build_notebook(page, framework, ...)` alone (what the
     library reads), `shared` as there."""
     default = ordered[0]
-    cells: list[Cell] = []
-    for block in page.code_cells:
-        if not block.belongs_to(framework, default):
-            continue
-        resolved = code.get(block.line)
-        if resolved is not None:
-            cells.append(code_cell(block, code_frameworks(block, default, ordered), resolved))
-            continue
-        cell = shared.get(block.line)
-        if cell is None:
-            tabs = code_frameworks(block, default, ordered)
-            cell = shared[block.line] = code_cell(block, tabs, None)
-        cells.append(cell)
+    cells = [
+        _code_cell_of(block, ordered, code, shared)
+        for block in page.code_cells
+        if block.belongs_to(framework, default)
+    ]
     return Notebook(
         file=page.file,
         page=page.path,
