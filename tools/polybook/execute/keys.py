@@ -60,7 +60,12 @@ def semantic_source(source: str) -> str:
 def code_parts(cells: Sequence[Cell]) -> tuple[tuple[str, bool], ...]:
     """The key's view of a notebook's code cells: code without comments, and
     whether the cell may raise."""
-    return tuple((semantic_source(c.source), allows_error(c.source)) for c in cells)
+    return source_parts([c.source for c in cells])
+
+
+def source_parts(sources: Sequence[str]) -> tuple[tuple[str, bool], ...]:
+    """`code_parts` of code cells given by their sources."""
+    return tuple((semantic_source(s), allows_error(s)) for s in sources)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,18 +11,55 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from polybook.execute.envs import KERNEL_VARS
 from polybook.execute.gpus import clamp
-from polybook.execute.keys import KeyParts, code_parts
+from polybook.execute.keys import KeyParts, source_parts
 from polybook.execute.libdeps import LibIndex, used_names
 from polybook.execute.model import CellOutputs, PageSettings
 from polybook.execute.settings import page_settings
-from polybook.faults import corrupt, doing
+from polybook.faults import Fault, corrupt, doing
 from polybook.source.book import Book
 from polybook.split.model import CellKind, Notebook
 
 MANIFEST = ".polybook-execute.json"
+
+
+@dataclass(slots=True)
+class SplitFile:
+    """A split notebook as read for planning: its bytes' sha256 and JSON; the
+    typed `Notebook` is made only when the run needs it (a notebook that is
+    up to date never does)."""
+
+    path: Path
+    lang: str
+    data: dict[str, Any]
+    sha: str
+    _notebook: Notebook | None = None
+
+    @property
+    def file(self) -> str:
+        meta = self.data.get("metadata")
+        polybook = meta.get("polybook") if isinstance(meta, dict) else None
+        return str(polybook.get("source", "")) if isinstance(polybook, dict) else ""
+
+    def code_sources(self) -> list[str]:
+        """The source of each code cell, in order."""
+        out: list[str] = []
+        for cell in self.data["cells"]:
+            if isinstance(cell, dict) and cell.get("cell_type") == "code":
+                raw = cell.get("source", "")
+                out.append("".join(map(str, raw)) if isinstance(raw, list) else str(raw))
+        return out
+
+    def notebook(self) -> Notebook:
+        if self._notebook is None:
+            try:
+                self._notebook = Notebook.from_data(self.data)
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                raise _corrupt_split(self.path, self.lang, exc) from None
+        return self._notebook
 
 
 @dataclass(slots=True)
@@ -34,12 +71,18 @@ class Item:
     page: str  # relative to the language root, e.g. chapter_cnn/lenet.md
     file: str  # the source page, relative to the book root
     executed_path: Path
-    notebook: Notebook  # the split notebook
+    split: SplitFile | Notebook  # the split notebook (read, or parsed)
     split_sha: str  # of the split notebook's bytes
     settings: PageSettings
     gpus: int
     parts: KeyParts
     key: str
+
+    @property
+    def notebook(self) -> Notebook:
+        """The split notebook (parsed on first use)."""
+        split = self.split
+        return split.notebook() if isinstance(split, SplitFile) else split
 
     @property
     def code_count(self) -> int:
@@ -87,18 +130,23 @@ def split_notebooks(split_dir: Path, framework: str) -> list[tuple[str, Path]]:
     return sorted(found)
 
 
-def read_split(path: Path, lang: str) -> tuple[Notebook, str]:
-    """A split notebook, read and parsed once, and the sha256 of its bytes; a
-    `Fault` naming it when it cannot be read or is not a notebook."""
-    action = f"execute {lang}"
-    with doing(action, "read", path):
-        data = path.read_bytes()
+def _corrupt_split(path: Path, lang: str, exc: Exception) -> Fault:
+    fix = f"run `polybook split --lang {lang}`, which writes it again"
+    return corrupt(path, f"execute {lang}", "split notebook", exc, fix)
+
+
+def read_split(path: Path, lang: str) -> SplitFile:
+    """A split notebook, read once, with the sha256 of its bytes; a `Fault`
+    naming it when it cannot be read or is not a notebook."""
+    with doing(f"execute {lang}", "read", path):
+        raw = path.read_bytes()
     try:
-        notebook = Notebook.from_json(data.decode("utf-8"))
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        fix = f"run `polybook split --lang {lang}`, which writes it again"
-        raise corrupt(path, action, "split notebook", exc, fix) from None
-    return notebook, hashlib.sha256(data).hexdigest()
+        data = json.loads(raw)
+        if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+            raise ValueError("not a notebook: no cell list")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _corrupt_split(path, lang, exc) from None
+    return SplitFile(path, lang, data, hashlib.sha256(raw).hexdigest())
 
 
 def make_item(
@@ -106,7 +154,7 @@ def make_item(
     lang: str,
     framework: str,
     page: str,
-    notebook: Notebook,
+    notebook: Notebook | SplitFile,
     split_sha: str,
     out_dir: Path,
     env_fingerprint: str,
@@ -114,15 +162,18 @@ def make_item(
     gpu_count: int | None,
 ) -> Item:
     settings = page_settings(book.config.execute, page)
-    cells = notebook.code_cells
-    code = "\n".join(c.source for c in cells)
+    if isinstance(notebook, SplitFile):
+        sources = notebook.code_sources()
+    else:
+        sources = [c.source for c in notebook.code_cells]
+    code = "\n".join(sources)
     name = book.config.library_dir
     closure = library.closure(used_names(code, name)) if name in code else {}
     gpus = settings.gpus if gpu_count is None else clamp(settings.gpus, gpu_count)
     parts = KeyParts(
         page=page,
         framework=framework,
-        code=code_parts(cells),
+        code=source_parts(sources),
         env=env_fingerprint,
         library=tuple(sorted(closure.items())),
         kernel_vars=KERNEL_VARS,

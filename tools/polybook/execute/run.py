@@ -150,6 +150,7 @@ class _Run:
             "split": item.split_sha,
             "key": item.key,
             "executed": hashlib.sha256(data).hexdigest(),
+            "seconds": f"{seconds:.3f}",  # what running it took (saved by a rerun)
         }
         return True
 
@@ -291,8 +292,12 @@ def execute_book(book: Book, options: ExecuteOptions) -> ExecuteSummary:
         sorted_items = triage(book, items, state.frameworks, cache, state.up_to_date, options.force)
         state.reasons = sorted_items.reasons
         for item in sorted_items.up_to_date:
-            record = cache.record(item.lang, item.framework, item.page) or {}
-            saved = _float(record.get("seconds"))
+            seen = state.manifest.get(item.manifest_key, {})
+            if "seconds" in seen:
+                saved = _float(seen["seconds"])
+            else:  # a manifest written before it kept the time
+                record = cache.record(item.lang, item.framework, item.page) or {}
+                saved = _float(record.get("seconds"))
             state.report(item, Status.CACHED, 0.0, origin=Origin.UP_TO_DATE, saved_seconds=saved)
         for item, entry in sorted_items.cached:
             if options.dry_run or state.materialize(item, entry.cells, entry.seconds):
@@ -343,7 +348,12 @@ _MISFIT = "the cached outputs do not fit the notebook"
 
 
 def _float(value: object) -> float:
-    return float(value) if isinstance(value, int | float) else 0.0
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(value) if isinstance(value, str) else 0.0
+    except ValueError:
+        return 0.0
 
 
 def _report_dry_run(state: _Run) -> None:

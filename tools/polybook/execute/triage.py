@@ -69,10 +69,10 @@ def plan_run(
         for page, path in split_notebooks(split_dir, fw):
             if patterns and not any(fnmatch.fnmatchcase(page, p) for p in patterns):
                 continue
-            notebook, sha = read_split(path, lang)
+            split = read_split(path, lang)
             items.append(
                 make_item(
-                    book, lang, fw, page, notebook, sha, out_dir, fingerprint, library, gpu_count
+                    book, lang, fw, page, split, split.sha, out_dir, fingerprint, library, gpu_count
                 )
             )
     return items, context

@@ -13,7 +13,7 @@ from polybook.config import BookConfig, ConfigSource, load_book_config
 from polybook.diagnostics import Code, Diagnostic
 from polybook.globs import PathPatterns
 from polybook.layout import BUILD_DIR, BuildLayout
-from polybook.source.contain import escape, link_escape
+from polybook.source.contain import escape, link_escape, pages_outside
 from polybook.source.model import Page
 from polybook.source.parser import parse_page
 
@@ -79,13 +79,10 @@ class Book:
         if not base.is_dir():
             return PageSet(())
         config = self.config
-        found, outside = [], []
-        for name in self._markdown_files(base):
-            why = link_escape(self.root, base / name)
-            if why is None:
-                found.append(name)
-            else:
-                outside.append((name, why))
+        names = self._markdown_files(base)
+        refused = pages_outside(self.root, base, names)
+        found = [name for name in names if name not in refused]
+        outside = list(refused.items())
         excluded = PathPatterns(config.exclusions, base)
         plain_patterns = self._plain_patterns(lang)
         resources = PathPatterns(config.resources, self.root)

@@ -53,6 +53,25 @@ def link_escape(root: Path, path: Path) -> str | None:
     return None if within(root.resolve(), real) else f"a link to {real}, outside the book"
 
 
+def pages_outside(root: Path, base: Path, names: list[str]) -> dict[str, str]:
+    """Of the files `names` found below `base` by a walk that does not enter
+    linked folders: those read from outside the book at `root`, with why.
+    `base` is resolved once; a file is resolved only when it is a link."""
+    real_root = root.resolve()
+    real_base = base.resolve()
+    if not within(real_root, real_base):
+        why = f"a link to {real_base}, outside the book"
+        return {name: why for name in names}
+    out: dict[str, str] = {}
+    for name in names:
+        path = base / name
+        if os.path.islink(path):
+            real = path.resolve()
+            if not within(real_root, real):
+                out[name] = f"a link to {real}, outside the book"
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class RstPath:
     """A file (or URL) that a directive of an `eval_rst` block reads."""

@@ -140,7 +140,11 @@ class Notebook:
     @classmethod
     def from_json(cls, text: str) -> Notebook:
         """A notebook written by `to_json` (or the same with outputs); ValueError if not."""
-        data = json.loads(text)
+        return cls.from_data(json.loads(text))
+
+    @classmethod
+    def from_data(cls, data: object) -> Notebook:
+        """`from_json` of the notebook's JSON, already decoded."""
         if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
             raise ValueError("not a notebook: no cell list")
         meta = data.get("metadata", {})
