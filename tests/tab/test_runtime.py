@@ -3,6 +3,7 @@ the d2lbook fallback (in fresh interpreters)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -94,8 +95,13 @@ def test_legacy_default_is_given_to_select() -> None:
 def _python(code: str, *path: Path) -> str:
     """Run `code` in a fresh interpreter whose path is `path` and the stdlib."""
     setup = "import sys; sys.path[:0] = " + repr([str(p) for p in path]) + "\n"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the path is `path`
     done = subprocess.run(
-        [sys.executable, "-S", "-c", setup + code], capture_output=True, text=True, check=True
+        [sys.executable, "-S", "-c", setup + code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
     )
     return done.stdout.strip()
 
