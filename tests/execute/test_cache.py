@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ import pytest
 from polybook.cli import main
 from tests.execute.conftest import TinyBook, outputs_text, page
 from tests.execute.tinyenv import make_tiny_env
+from tests.interrupting import alive, kernels_under, start, wait_fifo
 
 # slow: `polybook execute` end to end: real Jupyter kernels, concurrent runs, Ctrl-C
 pytestmark = pytest.mark.slow
@@ -154,47 +153,42 @@ def test_two_runs_at_once_do_not_corrupt_anything(book: TinyBook) -> None:
         assert "done" in outputs_text(book.executed_notebook(f"ch/{name}.md"))
 
 
-def test_ctrl_c_leaves_the_cache_consistent_and_a_rerun_finishes(book: TinyBook) -> None:
-    gate = book.root / "gate"
-    gate.touch()
+def test_ctrl_c_leaves_the_cache_consistent_and_a_rerun_finishes(
+    book: TinyBook, tmp_path: Path
+) -> None:
+    """Ctrl-C while the second page's cell runs (the cell says so through a
+    fifo, then blocks on another): the first page's outputs are kept, the run
+    ends with 130 and its kernels are gone, and a rerun runs the second page only."""
+    ready, block = tmp_path / "ready", tmp_path / "block"
+    os.mkfifo(ready)
+    os.mkfifo(block)
+    hold = book.root / "hold"
+    hold.touch()
     slow = (
-        f"import os, time\nwhile os.path.exists({str(gate)!r}):\n    time.sleep(0.1)\nprint('ok')"
+        "import os\n"
+        f"if os.path.exists({str(hold)!r}):\n"
+        f"    open({str(ready)!r}, 'w').close()\n"
+        f"    open({str(block)!r}).read()\n"
+        "print('ok')"
     )
     book.write("ch/a_fast.md", page("Fast", "print('fast')"))
     book.write("ch/b_slow.md", page("Slow", slow))
-    proc = book.spawn("--jobs", "1")
-    assert proc.stdout is not None
-    deadline = time.monotonic() + 60
-    seen = ""
-    while "[ok]" not in seen and time.monotonic() < deadline:
-        seen += proc.stdout.readline()
-    time.sleep(1.0)  # the slow page's kernel is running now
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
-    assert "interrupted" in out
+    run = start(book.argv("--jobs", "1"), tmp_path)
+    wait_fifo(ready)  # the slow page's cell is running: the fast page is done
+    run.interrupt()
+    code = run.finish()
+    run.assert_interrupted(code)
+    assert "[ok] en/pytorch ch/a_fast.md" in run.stdout
+    assert "interrupted" in run.stdout.splitlines()[-1]
+    assert len(run.pids()) == 2 and not [pid for pid in run.pids() if alive(pid)]
     assert _cache(book, "verify") == 0
     assert not list((book.root / "_build").rglob("*.tmp"))
-    gate.unlink()
+    hold.unlink()
     outcome = book.execute()
     assert outcome.code == 0, outcome.err
     assert outcome.executed == {("en", "pytorch", "ch/b_slow.md")}
-    assert "ok" in outputs_text(book.executed_notebook("ch/b_slow.md"))
-    # no kernel of the interrupted run survives
-    assert not _running_kernels(book.root)
-
-
-def _running_kernels(root: Path) -> list[int]:
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
-            cwd = os.readlink(f"/proc/{pid}/cwd")
-        except OSError:
-            continue
-        if b"ipykernel_launcher" in cmd and cwd.startswith(str(root)):
-            found.append(int(pid))
-    return found
+    assert outputs_text(book.executed_notebook("ch/b_slow.md")) == "ok\n"
+    assert not kernels_under(book.root)
 
 
 def test_executed_notebook_records_its_key(book: TinyBook) -> None:

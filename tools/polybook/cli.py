@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from polybook import __version__
+from polybook import __version__, interrupt
 from polybook.config import ConfigError
 from polybook.diagnostics import Code, Diagnostic, Severity, dumps, has_errors
 from polybook.faults import EXIT_SETUP, Fault, os_fault
@@ -142,7 +142,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Exit status: 0 done, 1 errors in the book, 2 a setup or usage fault (one
-    line naming the path and the action), 130 interrupted (README "Exit status")."""
+    line naming the path and the action), 130 interrupted (README "Exit status"):
+    Ctrl-C ends any command with one line (`polybook.interrupt`)."""
+    with interrupt.handling():
+        try:
+            code: int | None = _main(argv)
+        except KeyboardInterrupt:
+            code = None
+        except Exception:
+            if not interrupt.requested():
+                raise
+            code = None  # an error that the interruption caused
+        if code is None or interrupt.requested():
+            print(interrupt.MESSAGE, file=sys.stderr, flush=True)
+            return interrupt.EXIT_INTERRUPTED
+        return code
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         book = Book.open(Path(args.book))

@@ -8,6 +8,12 @@ import time
 from pathlib import Path
 
 
+def copy_atomic(source: Path, target: Path) -> None:
+    """Copy `source` to `target` as `write_atomic` writes (readers, and a copy
+    that was interrupted, never leave a part of the file at `target`)."""
+    write_atomic(target, source.read_bytes())
+
+
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write `data` (str as UTF-8) so that readers see the old or the new file,
     never a part; parent folders are created (when missing: a split writes

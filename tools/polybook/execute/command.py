@@ -74,10 +74,13 @@ def cmd_execute(book: Book, args: argparse.Namespace) -> int:
     if summary.interrupted:
         # Leave at once: the cancelled run's sockets and kernel clients may
         # still be open, and closing them at interpreter exit can block.
-        # Everything the run wrote is already in place (atomic writes).
+        # Its kernels are killed and everything it wrote is in place (atomic).
+        from polybook import interrupt
+
+        print(interrupt.MESSAGE, file=sys.stderr)
         sys.stdout.flush()
         sys.stderr.flush()
-        os._exit(130)
+        os._exit(interrupt.EXIT_INTERRUPTED)
     if any(r.failure and r.failure.kind is FailureKind.ENVIRONMENT for r in summary.failures):
         return 2  # a missing or broken framework environment: a setup fault
     return 0 if summary.ok and not refused else 1

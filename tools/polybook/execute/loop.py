@@ -1,72 +1,75 @@
 """Running the execution coroutine in a loop thread, so that Ctrl-C in the
-main thread cancels it cleanly (kernels shut down, nothing half-written)."""
+main thread cancels it cleanly (kernels killed, nothing half-written).
+
+The coroutine's task is created before the thread starts and Ctrl-C is
+handled (`interrupt.deferred`) before that too, so a Ctrl-C at any moment,
+even before the loop runs its first step, cancels it: the cancellation
+reaches each running notebook wherever it is (a kernel starting, a cell
+running), its kernel is killed, and every write in progress completes
+(writes are synchronous and atomic). A second Ctrl-C stops waiting for that;
+then, and whenever the run ends interrupted, every kernel still alive is
+killed before the run returns.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import signal
 import threading
 import time
 from collections.abc import Callable, Coroutine
-from pathlib import Path
 from typing import Any
 
-# seconds the cancelled run gets to shut its kernels down after Ctrl-C
+from polybook import interrupt
+from polybook.execute import kernels
+
+# seconds the cancelled run gets to stop its notebooks after Ctrl-C
 _INTERRUPT_GRACE = 20.0
-
-
-def kill_children() -> None:
-    """SIGKILL this process's child processes (kernels), Linux /proc only."""
-    me = os.getpid()
-    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[-1].split()
-        if len(fields) > 1 and fields[1] == str(me):
-            with contextlib.suppress(OSError):
-                os.kill(int(entry), signal.SIGKILL)
 
 
 def run_loop(make: Callable[[], Coroutine[Any, Any, None]]) -> bool:
     """Run a coroutine in a loop thread; True if interrupted by Ctrl-C."""
     loop = asyncio.new_event_loop()
-    main: list[asyncio.Task[None]] = []
     errors: list[BaseException] = []
+    presses: list[int] = []
 
-    def target() -> None:
-        asyncio.set_event_loop(loop)
-        main.append(loop.create_task(make()))
-        try:
-            loop.run_until_complete(main[0])
-        except asyncio.CancelledError:
-            pass
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.close()
+    tasks: list[asyncio.Task[None]] = []
 
-    thread = threading.Thread(target=target, name="polybook-execute", daemon=True)
-    thread.start()
-    interrupted = False
-    try:
+    def on_interrupt(count: int) -> None:  # in the main thread
+        presses.append(count)
+        if len(presses) == 1 and tasks:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nothing to cancel
+                loop.call_soon_threadsafe(tasks[0].cancel)
+
+    with interrupt.deferred(on_interrupt):
+        main = loop.create_task(make())
+        tasks.append(main)
+        if presses:  # pressed before the task existed: it ends before its first step
+            main.cancel()
+
+        def target() -> None:
+            asyncio.set_event_loop(loop)
+            try:
+                loop.run_until_complete(main)
+            except asyncio.CancelledError:
+                pass
+            except BaseException as exc:
+                errors.append(exc)
+            finally:
+                loop.run_until_complete(loop.shutdown_asyncgens())
+                loop.close()
+
+        thread = threading.Thread(target=target, name="polybook-execute", daemon=True)
+        thread.start()
+        deadline: float | None = None
         while thread.is_alive():
+            if presses and deadline is None:
+                deadline = time.monotonic() + _INTERRUPT_GRACE
+            if len(presses) > 1 or (deadline is not None and time.monotonic() > deadline):
+                break  # the kernels are killed below; the loop thread is a daemon
             thread.join(0.1)
-    except KeyboardInterrupt:
-        interrupted = True
-        loop.call_soon_threadsafe(lambda: main and main[0].cancel())
-        deadline = time.monotonic() + _INTERRUPT_GRACE
-        with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C stops waiting
-            while thread.is_alive() and time.monotonic() < deadline:
-                thread.join(0.1)
-        if thread.is_alive():  # kernels that do not shut down in time are killed
-            kill_children()
-    if errors:
+        if presses:
+            kernels.kill_all()
+    if errors and not presses:
         raise errors[0]
-    return interrupted
+    return bool(presses)

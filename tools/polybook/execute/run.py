@@ -4,9 +4,9 @@ It reads the split notebooks as they are (whoever drives the build splits
 first, see `polybook.graph`).
 
 `execute_book` is the whole run. The event loop runs in a thread of its own so
-that Ctrl-C reaches the main thread, which cancels the loop's work: running
-kernels are shut down, finished notebooks are already in the cache (every
-write is atomic), and a rerun picks up where this one stopped.
+that Ctrl-C reaches the main thread, which cancels the loop's work (loop.py):
+every kernel the run started is killed, finished notebooks are already in the
+cache (every write is atomic), and a rerun picks up where this one stopped.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ from polybook.execute.progress import UNKNOWN_SECONDS, PlainReporter, Reporter
 from polybook.execute.triage import Frameworks, plan_run, triage
 from polybook.faults import Fault, doing
 from polybook.files import write_atomic
+from polybook.interrupt import checkpoint
 from polybook.source.book import Book
 
 
@@ -144,6 +145,7 @@ class _Run:
             same = False
         with doing(self.action):
             if not same:
+                checkpoint("outputs-writing", item.label)
                 write_atomic(item.executed_path, data)
             self.cache.set_record(item.lang, item.framework, item.page, item.key, seconds)
         self.manifest[item.manifest_key] = {
@@ -160,6 +162,7 @@ class _Run:
             item.executed_path.unlink(missing_ok=True)
 
     def save_manifest(self) -> None:
+        checkpoint("manifest-writing")
         text = json.dumps(dict(sorted(self.manifest.items())), indent=1, sort_keys=True)
         with doing(self.action):
             write_atomic(self.out_dir / MANIFEST, text.encode() + b"\n")
@@ -222,6 +225,7 @@ class _Run:
                         f"environment that differs from this machine's; cached as {key[:12]}",
                         file=sys.stderr,
                     )
+                checkpoint("cache-storing", f"{task.lang}/{task.framework}/{task.page}")
                 with doing(self.action):
                     self.cache.store(
                         Entry(
@@ -319,6 +323,7 @@ def execute_book(book: Book, options: ExecuteOptions) -> ExecuteSummary:
             _report_dry_run(state)
         else:
             state.reporter.begin(len(items), todo, sum(state.expected.values()))
+            checkpoint("notebooks-planned", f"{todo} to run")
             if tasks:
                 summary.interrupted = run_loop(
                     lambda: _schedule(state, tasks, options, devices, work_root, envs)

@@ -12,6 +12,8 @@ every failure is returned as a `Failure` placed through that cell's line map
 from __future__ import annotations
 
 import asyncio
+import atexit
+import contextlib
 import json
 import math
 import os
@@ -21,11 +23,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from polybook.execute import kernels
 from polybook.execute.envs import FrameworkEnv, env_manifest, kernel_environ
 from polybook.execute.model import CellOutputs, Failure, FailureKind, Result, Task
 from polybook.execute.place import failing_line, place
 from polybook.execute.settings import ALLOW_ERROR_TAG, allows_error
 from polybook.faults import doing
+from polybook.interrupt import checkpoint
 from polybook.split.model import CellKind, Notebook
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -86,9 +90,10 @@ async def run_notebook(
     env: FrameworkEnv,
 ) -> Result:
     """Execute `task` with `devices` as its CUDA_VISIBLE_DEVICES; never raises
-    for a notebook problem (cancellation propagates, after kernel cleanup)."""
+    for a notebook problem. Cancellation (Ctrl-C) propagates, wherever it
+    falls (the kernel starting, a cell running), after the kernel's process
+    group is killed: no kernel outlives its notebook."""
     from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
@@ -99,6 +104,8 @@ async def run_notebook(
     cpu: list[float] = []
 
     def result(ok: bool, cells: list[CellOutputs], failure: Failure | None = None) -> Result:
+        if not ok and _cancelling():  # nbclient reports a cancelled cell as a dead kernel
+            raise asyncio.CancelledError
         seconds = time.perf_counter() - start
         return Result(
             task.key,
@@ -128,7 +135,7 @@ async def run_notebook(
         log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(log_path, "wb")  # noqa: SIM115 - closed in finally
     ksm = KernelSpecManager(kernel_dirs=[str(env.kernels_dir)], ensure_native_kernel=False)
-    km = AsyncKernelManager(kernel_name=task.kernel_name, kernel_spec_manager=ksm)
+    km = kernels.manager_class()(kernel_name=task.kernel_name, kernel_spec_manager=ksm)
     client = NotebookClient(
         nb,
         km=km,
@@ -151,11 +158,14 @@ async def run_notebook(
     environ = kernel_environ(devices, task.pythonpath, task.env_vars)
     current: int | None = None  # the index of the cell running
     try:
+        checkpoint("kernel-starting", task.page)
         # backstop: a kernel that never starts or a cell that ignores its timeout
         async with asyncio.timeout(task.settings.notebook_timeout + STARTUP_TIMEOUT):
             async with client.async_setup_kernel(
                 env=environ, cwd=str(workdir), cleanup_kc=True, stdout=log, stderr=log
             ):
+                kernel = kernels.spawned(km)
+                checkpoint("kernel-ready", f"pid={kernel.pid if kernel else '-'} {task.page}")
                 for index, cell in enumerate(nb.cells):
                     if cell.cell_type != "code":
                         continue
@@ -211,9 +221,28 @@ async def run_notebook(
             failure = _failure(task, FailureKind.INTERNAL, f"kernel start failed: {exc}")
         return result(False, collect_outputs(nb), failure)
     finally:
+        kernels.kill(kernels.spawned(km))  # whatever happened, the kernel is gone
+        _forget_client(client, km)
         log.close()
         log_path.unlink(missing_ok=True)
     return result(True, collect_outputs(nb))
+
+
+def _cancelling() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
+def _forget_client(client: Any, km: Any) -> None:
+    """What nbclient leaves behind when cancelled while its kernel starts: the
+    client's channels, the connection file, and an exit hook that would start
+    an event loop to shut the (killed) kernel down."""
+    atexit.unregister(client._cleanup_kernel)
+    kc, client.kc = client.kc, None
+    with contextlib.suppress(Exception):
+        if kc is not None:
+            kc.stop_channels()
+        km.cleanup_connection_file()
 
 
 # the kernel process's CPU time, its own and its waited-for children's

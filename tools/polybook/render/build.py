@@ -16,6 +16,7 @@ from pathlib import Path
 
 from polybook.diagnostics import Code, Diagnostic, Severity
 from polybook.graph import site_languages
+from polybook.interrupt import checkpoint
 from polybook.render import document
 from polybook.render.extras import finish_site, prepare_site, site_conf
 from polybook.render.i18n import Words, language_name, words_for
@@ -263,7 +264,7 @@ def build_html(
     verbose: bool = False,
 ) -> RenderResult:
     """Build the HTML site of `lang` for one framework, or for all (tabbed) with site="all"."""
-    from polybook.render.sphinx_run import run_sphinx
+    from polybook.render.sphinx_run import run_sphinx, sphinx_recorded
 
     paths = SitePaths.of(book.layout, lang, site)
     result = RenderResult(lang, site, paths.out)
@@ -296,6 +297,7 @@ def build_html(
         refs[page.docname] = pages.read(page.lang, page.rel).references
         texts.append(generated.notebook)
     result.pages = len(positions)
+    checkpoint("html-generated", f"{len(result.rewritten)} changed")
     prepare_site(book, lang, site, paths, tree, sources, pages.inputs)
     bibliography_page = needs_bibliography(texts)
     if bibliography_page:
@@ -338,6 +340,7 @@ def build_html(
         "write", run.written, parse(run.warnings.get("write", ""), paths.src), run.all_docs
     )
     cache.save(paths.warnings)
+    sphinx_recorded(paths)  # (a build stopped before this starts Sphinx afresh)
     locator = Locator(read_positions(paths.positions))
     result.diagnostics = dedupe_diagnostics(
         pages.diagnostics + to_diagnostics([*cache.all(), *loose], locator, lang, site)
@@ -351,6 +354,7 @@ def build_html(
     elif book.config.bibliography:  # configured, missing: it may appear
         watched.add(book.root / book.config.bibliography)
     stamp = Stamp.of(book, digest, watched, pages.lookups, positions, result.diagnostics)
+    checkpoint("html-stamp", f"{lang}/{site}")
     stamp.save(paths.work / STAMP)
     return result
 

@@ -59,8 +59,10 @@ def cmd_build(book: Book, args: argparse.Namespace) -> int:
     except Exception as exc:  # Sphinx errors: one line, the exit status says the rest
         from sphinx.errors import SphinxError
 
-        if not isinstance(exc, SphinxError):
-            raise
+        from polybook import interrupt
+
+        if not isinstance(exc, SphinxError) or interrupt.requested():
+            raise  # (a Sphinx worker's Ctrl-C: main reports the interruption)
         print(f"polybook: html {lang}/{site}: {exc}", file=sys.stderr)
         return 2
     shown = [d for d in result.diagnostics if args.verbose or d.severity is not Severity.INFO]

@@ -11,11 +11,10 @@ replaced: it is reported instead.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from polybook.diagnostics import Code, Diagnostic
-from polybook.files import write_atomic
+from polybook.files import copy_atomic, write_atomic
 from polybook.render.site import book_files
 from polybook.source.book import Book
 
@@ -52,8 +51,7 @@ def copy_resources(book: Book, out: Path, work: Path) -> tuple[int, list[Diagnos
         new[rel] = stamp
         if old.get(rel) == stamp and target.is_file():
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        copy_atomic(source, target)
         copied += 1
     for rel in sorted(set(old) - set(new)):
         (out / rel).unlink(missing_ok=True)

@@ -19,9 +19,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from polybook.files import write_atomic
+from polybook.interrupt import checkpoint
 from polybook.render.project import SitePaths
 
 _GC_THRESHOLD = 20_000  # allocations between collections of the youngest generation
+SPHINX_PENDING = "sphinx.pending"
 
 
 class PhaseStream(io.StringIO):
@@ -106,10 +109,16 @@ def _collector_for_large_trees() -> Iterator[None]:
 
 @contextmanager
 def sphinx_app(
-    paths: SitePaths, builder: str, stream: PhaseStream, status: IO[str], jobs: int
+    paths: SitePaths,
+    builder: str,
+    stream: PhaseStream,
+    status: IO[str],
+    jobs: int,
+    fresh: bool = False,
 ) -> Iterator[Any]:
     """A Sphinx application over the generated project at `paths` (the site's or
-    the PDF's), its warnings in `stream`, split by phase when writing starts."""
+    the PDF's), its warnings in `stream`, split by phase when writing starts;
+    `fresh`: from a new environment (every page read and written again)."""
     from sphinx import locale
     from sphinx.application import Sphinx
     from sphinx.util.console import nocolor
@@ -122,6 +131,7 @@ def sphinx_app(
 
     def write_started(app: Any, builder: Any) -> None:
         stream.phase = "write"
+        checkpoint("sphinx-writing")
 
     with patch_docutils(paths.src), docutils_namespace():
         app = Sphinx(
@@ -132,7 +142,7 @@ def sphinx_app(
             buildername=builder,
             status=status,
             warning=stream,
-            freshenv=False,
+            freshenv=fresh,
             parallel=jobs,
         )
         app.connect("write-started", write_started)
@@ -140,7 +150,11 @@ def sphinx_app(
 
 
 def run_sphinx(
-    paths: SitePaths, refs: Mapping[str, set[str]], jobs: int = 1, verbose: bool = False
+    paths: SitePaths,
+    refs: Mapping[str, set[str]],
+    jobs: int = 1,
+    verbose: bool = False,
+    fresh: bool = False,
 ) -> SphinxRun:
     run = SphinxRun()
     stream = PhaseStream()
@@ -150,6 +164,10 @@ def run_sphinx(
     def before_read(app: Any, env: Any, docnames: list[str]) -> None:
         run.read.update(docnames)
         before.append(_snapshot(env, set(docnames)))
+        checkpoint("sphinx-reading", str(len(docnames)))
+
+    def page_context(app: Any, pagename: str, *args: Any) -> None:
+        checkpoint("sphinx-page", pagename)
 
     def get_updated(app: Any, env: Any) -> list[str]:
         # after the toctree collector has renumbered sections and figures
@@ -162,8 +180,17 @@ def run_sphinx(
             if doc not in run.read and doc in env.found_docs and targets & changed
         )
 
-    with sphinx_app(paths, "html", stream, sys.stdout if verbose else status, jobs) as app:
+    # There while Sphinx runs and until the build has recorded its warnings
+    # (`sphinx_recorded`): a build that stopped in between (Ctrl-C, a crash) may
+    # have left a page half written, or pages written whose warnings were never
+    # recorded, so the next one starts Sphinx afresh (every page read and written).
+    pending = paths.work / SPHINX_PENDING
+    fresh = fresh or pending.is_file()
+    write_atomic(pending, "")
+    out = sys.stdout if verbose else status
+    with sphinx_app(paths, "html", stream, out, jobs, fresh) as app:
         app.connect("env-before-read-docs", before_read)
+        app.connect("html-page-context", page_context)
         app.connect("env-get-updated", get_updated, priority=900)
         started = time.time()
         with _collector_for_large_trees():
@@ -179,3 +206,9 @@ def run_sphinx(
     run.warnings = {phase: "".join(parts) for phase, parts in stream.text.items()}
     run.status = status.getvalue()
     return run
+
+
+def sphinx_recorded(paths: SitePaths) -> None:
+    """The build has recorded what Sphinx did (its warnings): the next build
+    may be incremental again."""
+    (paths.work / SPHINX_PENDING).unlink(missing_ok=True)

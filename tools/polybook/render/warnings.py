@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from polybook.diagnostics import Code, Diagnostic
+from polybook.files import write_atomic
 
 _WARNING = re.compile(
     r"^(?:(?P<loc>.*?):(?:(?P<line>\d+):)? )?(?P<level>WARNING|ERROR|CRITICAL): (?P<msg>.*)$"
@@ -182,8 +183,7 @@ class WarningCache:
             phase: {doc: [asdict(w) for w in items] for doc, items in sorted(table.items())}
             for phase, table in (("read", self.read), ("write", self.write))
         }
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", "utf-8")
+        write_atomic(path, json.dumps(data, indent=1, sort_keys=True) + "\n")
 
     def update(
         self,

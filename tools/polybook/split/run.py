@@ -20,6 +20,7 @@ from polybook import __version__
 from polybook.diagnostics import Code, Diagnostic
 from polybook.faults import doing
 from polybook.files import write_atomic
+from polybook.interrupt import checkpoint
 from polybook.pages import map_pages
 from polybook.source.book import Book
 from polybook.source.model import CodeCell, Page
@@ -289,6 +290,7 @@ def _work(job: _Job) -> _Done:
     for fw, notebook in split.notebooks.items():
         if fw in job.selected:
             data = notebook.to_json().encode("utf-8")
+            checkpoint("split-writing", f"{fw}/{job.rel}")
             with doing(f"split {job.lang}"):
                 write_atomic(notebook_path(job.out, fw, job.rel), data)
             sums.append((fw, hashlib.sha256(data).hexdigest()))
@@ -397,6 +399,7 @@ def split_book(
     saved = {rel: asdict(entry) for rel, entry in sorted(new_manifest.items())}
     text = json.dumps(saved, indent=1, sort_keys=True) + "\n"
     if manifest != new_manifest or _read_text(manifest_path) != text:  # a rerun writes nothing
+        checkpoint("split-manifest", lang)
         with doing(action):
             write_atomic(manifest_path, text)
     return result
