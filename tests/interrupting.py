@@ -58,13 +58,24 @@ class Command:
             try:
                 line = self.lines.get(timeout=timeout)
             except queue.Empty:
-                raise AssertionError(f"no {name} event in {timeout}s:\n{self.stderr}") from None
+                state = self._state()
+                message = f"no {name} event in {timeout}s ({state}):\n{self.stderr}"
+                raise AssertionError(message) from None
             if line is None:
                 raise AssertionError(f"the command ended before {name}:\n{self.stderr}")
             if line.startswith(PREFIX):
                 event, _, detail = line[len(PREFIX) :].strip().partition(" ")
                 if event == name:
                     return detail
+
+    def _state(self) -> str:
+        """The command's process state and signal masks, for a failure message."""
+        try:
+            status = Path(f"/proc/{self.proc.pid}/status").read_text()
+        except OSError:
+            return "gone"
+        keep = ("State", "SigBlk", "SigIgn", "SigCgt", "Threads")
+        return ", ".join(line for line in status.splitlines() if line.startswith(keep))
 
     def interrupt(self) -> None:
         """Ctrl-C, then wait until the command has seen it."""

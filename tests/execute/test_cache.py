@@ -179,7 +179,8 @@ def test_ctrl_c_leaves_the_cache_consistent_and_a_rerun_finishes(
     code = run.finish()
     run.assert_interrupted(code)
     assert "[ok] en/pytorch ch/a_fast.md" in run.stdout
-    assert "interrupted" in run.stdout.splitlines()[-1]
+    summary = [line for line in run.stdout.splitlines() if line.startswith("execute: ")]
+    assert summary[-1].endswith(": interrupted")
     assert len(run.pids()) == 2 and not [pid for pid in run.pids() if alive(pid)]
     assert _cache(book, "verify") == 0
     assert not list((book.root / "_build").rglob("*.tmp"))

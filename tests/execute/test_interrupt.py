@@ -88,7 +88,8 @@ def test_ctrl_c_at_any_point(book: TinyBook, tmp_path: Path, point: str) -> None
     # every kernel the run started is gone, and no other kernel runs in the book
     assert not [pid for pid in spawned if alive(pid)], run.stderr
     assert not kernels_under(book.root)
-    assert main(["--book", str(book.root), "cache", "verify"]) == 0
+    if point != "split-manifest":  # (no cache yet: `cache verify` says so, status 2)
+        assert main(["--book", str(book.root), "cache", "verify"]) == 0
     assert not list((book.root / "_build").rglob("*.tmp"))
 
     hold.unlink(missing_ok=True)

@@ -86,13 +86,13 @@ def checkpoint(name: str, detail: str = "") -> None:
 
 
 def _count_one() -> int:
+    """In a signal handler: the main thread, between two of its bytecodes (no
+    lock: the main thread may hold it)."""
     global _count
-    with _lock:
-        _count += 1
-        count = _count
+    _count += 1
     if os.environ.get(EVENTS_ENV) == "1":
-        _emit("interrupt", str(count))
-    return count
+        _emit("interrupt", str(_count))
+    return _count
 
 
 def _raise(signum: int, frame: FrameType | None) -> None:
@@ -116,8 +116,8 @@ def _install(handler: Handler) -> tuple[bool, Handler]:
 def handling() -> Iterator[None]:
     """Count Ctrl-C presses (each raises KeyboardInterrupt) during a command."""
     global _count, _owner
+    _count, _owner = 0, os.getpid()
     with _lock:
-        _count, _owner = 0, os.getpid()
         _seen.clear()
     installed, previous = _install(_raise)
     try:
