@@ -80,7 +80,12 @@ def checkpoint(name: str, detail: str = "") -> None:
     gate = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
     try:
         _emit("paused", name)
-        select.select([gate], [], [])  # until a writer has opened (and closed) the fifo
+        # until a writer has opened (and closed) the fifo; in short waits, so that
+        # a Ctrl-C that came just before a wait is handled (Python runs signal
+        # handlers between bytecodes: one that came before the blocking call
+        # would wait for the call's end)
+        while not select.select([gate], [], [], 0.05)[0]:
+            pass
     finally:
         os.close(gate)
 
