@@ -24,8 +24,9 @@ from polybook.i18n.books import Side, Translation
 from polybook.i18n.code import CodeComparison
 from polybook.i18n.edits import Edit, PageText
 from polybook.i18n.merge import merge_code
+from polybook.i18n.migrate import is_legacy
 from polybook.i18n.structure import dropped_labels, structure
-from polybook.source.model import ALL, CodeCell, Page, Syntax
+from polybook.source.model import ALL, CodeCell
 from polybook.source.parser import parse_page
 
 
@@ -41,12 +42,6 @@ class PageSync:
     @property
     def changed(self) -> bool:
         return self.before != self.after
-
-
-def _legacy(page: Page) -> bool:
-    if any(c.marker is not None and c.marker.syntax is Syntax.LEGACY for c in page.code_cells):
-        return True
-    return page.interact_line is None and bool(page.code_cells)
 
 
 def _marker(cell: CodeCell, frameworks: frozenset[str], target: Side, legacy: bool) -> str | None:
@@ -138,7 +133,7 @@ class _PageSync:
         for i, cell in enumerate(mine.cells):
             if i not in paired:
                 edits.append(Edit.replace(cell.line, cell.end_line, ()))
-        legacy = _legacy(self.mine)
+        legacy = is_legacy(self.mine)
         inserts: dict[int, list[str]] = {}
         for j, cell in enumerate(theirs.cells):
             if j in partner_of:
