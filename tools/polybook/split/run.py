@@ -25,75 +25,10 @@ from polybook.pages import map_pages
 from polybook.source.book import Book
 from polybook.source.model import CodeCell, Page
 from polybook.split.aliases import AliasTable
+from polybook.split.manifest import MANIFEST, ManifestEntry, read_manifest, read_text
 from polybook.split.model import Cell, Notebook
 from polybook.split.notebook import Resolved, build_code_notebook, build_notebook
 from polybook.split.select import ExistenceRule, page_frameworks
-
-MANIFEST = ".polybook-split.json"
-
-
-@dataclass(slots=True)
-class _Entry:
-    """What the manifest remembers of one page."""
-
-    fingerprint: str
-    # each notebook of the page -> fingerprint of the page version it was
-    # written from ("" if never written: its framework was not selected)
-    outputs: dict[str, str]
-    diagnostics: list[dict[str, object]]
-    # each notebook written -> the sha256 of its bytes
-    sums: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, data: object) -> _Entry | None:
-        if not isinstance(data, dict):
-            return None
-        outputs, diagnostics = data.get("outputs"), data.get("diagnostics")
-        sums = data.get("sums", {})
-        if not isinstance(outputs, dict) or not isinstance(diagnostics, list):
-            return None
-        written = {str(k): str(v) for k, v in outputs.items()}
-        checked = {str(k): str(v) for k, v in sums.items()} if isinstance(sums, dict) else {}
-        return cls(str(data.get("fingerprint")), written, diagnostics, checked)
-
-    def current(self, out: Path, fingerprint: str, selected: set[str]) -> tuple[bool, list[str]]:
-        """Whether every selected notebook of the page is on disk, up to date and
-        intact (its bytes' sha256 is the one recorded); and the selected
-        notebooks that are on disk but damaged."""
-        if self.fingerprint != fingerprint:
-            return False, []
-        ok, damaged = True, []
-        for rel, source in self.outputs.items():
-            if rel.split("/", 1)[0] not in selected:
-                continue
-            if source != fingerprint:
-                ok = False
-                continue
-            digest = _sha256(out / rel)
-            if digest is None or digest != self.sums.get(rel):
-                ok = False
-                if digest is not None and rel in self.sums:
-                    damaged.append(rel)
-        return ok, damaged
-
-
-def _sha256(path: Path) -> str | None:
-    """The sha256 of a file's bytes; None when it cannot be read."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-def _read_manifest(path: Path) -> dict[str, _Entry]:
-    try:
-        raw = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(raw, dict):
-        return {}
-    entries = {rel: _Entry.load(value) for rel, value in raw.items()}
-    return {rel: entry for rel, entry in entries.items() if entry is not None}
 
 
 @dataclass(slots=True)
@@ -340,8 +275,8 @@ def split_book(
     selected = set(frameworks or ordered)
     result = SplitResult()
     manifest_path = out / MANIFEST
-    manifest = _read_manifest(manifest_path)
-    new_manifest: dict[str, _Entry] = {}
+    manifest = read_manifest(manifest_path)
+    new_manifest: dict[str, ManifestEntry] = {}
     todo: list[_Job] = []
     fingerprints: dict[str, str] = {}
     settings = split_settings(book, lang)
@@ -387,7 +322,7 @@ def split_book(
         stale = [o for o in previous.outputs if o not in written] if previous else []
         result.removed.extend(_remove(out, stale, action))
         result.diagnostics.extend(diagnostics)
-        new_manifest[rel] = _Entry(
+        new_manifest[rel] = ManifestEntry(
             fingerprints[rel],
             dict(sorted(written.items())),
             [d.to_json() for d in diagnostics],
@@ -398,15 +333,8 @@ def split_book(
             result.removed.extend(_remove(out, list(entry.outputs), action))
     saved = {rel: asdict(entry) for rel, entry in sorted(new_manifest.items())}
     text = json.dumps(saved, indent=1, sort_keys=True) + "\n"
-    if manifest != new_manifest or _read_text(manifest_path) != text:  # a rerun writes nothing
+    if manifest != new_manifest or read_text(manifest_path) != text:  # a rerun writes nothing
         checkpoint("split-manifest", lang)
         with doing(action):
             write_atomic(manifest_path, text)
     return result
-
-
-def _read_text(path: Path) -> str | None:
-    try:
-        return path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None

@@ -1,0 +1,83 @@
+"""The split manifest (`.polybook-split.json` next to the notebooks): per
+page, the fingerprint its notebooks were written from, their diagnostics and
+the sha256 of each notebook written."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MANIFEST = ".polybook-split.json"
+
+
+@dataclass(slots=True)
+class ManifestEntry:
+    """What the manifest remembers of one page."""
+
+    fingerprint: str
+    # each notebook of the page -> fingerprint of the page version it was
+    # written from ("" if never written: its framework was not selected)
+    outputs: dict[str, str]
+    diagnostics: list[dict[str, object]]
+    # each notebook written -> the sha256 of its bytes
+    sums: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, data: object) -> ManifestEntry | None:
+        if not isinstance(data, dict):
+            return None
+        outputs, diagnostics = data.get("outputs"), data.get("diagnostics")
+        sums = data.get("sums", {})
+        if not isinstance(outputs, dict) or not isinstance(diagnostics, list):
+            return None
+        written = {str(k): str(v) for k, v in outputs.items()}
+        checked = {str(k): str(v) for k, v in sums.items()} if isinstance(sums, dict) else {}
+        return cls(str(data.get("fingerprint")), written, diagnostics, checked)
+
+    def current(self, out: Path, fingerprint: str, selected: set[str]) -> tuple[bool, list[str]]:
+        """Whether every selected notebook of the page is on disk, up to date and
+        intact (its bytes' sha256 is the one recorded); and the selected
+        notebooks that are on disk but damaged."""
+        if self.fingerprint != fingerprint:
+            return False, []
+        ok, damaged = True, []
+        for rel, source in self.outputs.items():
+            if rel.split("/", 1)[0] not in selected:
+                continue
+            if source != fingerprint:
+                ok = False
+                continue
+            digest = _sha256(out / rel)
+            if digest is None or digest != self.sums.get(rel):
+                ok = False
+                if digest is not None and rel in self.sums:
+                    damaged.append(rel)
+        return ok, damaged
+
+
+def _sha256(path: Path) -> str | None:
+    """The sha256 of a file's bytes; None when it cannot be read."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def read_manifest(path: Path) -> dict[str, ManifestEntry]:
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(raw, dict):
+        return {}
+    entries = {rel: ManifestEntry.load(value) for rel, value in raw.items()}
+    return {rel: entry for rel, entry in entries.items() if entry is not None}
+
+
+def read_text(path: Path) -> str | None:
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
