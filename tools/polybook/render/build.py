@@ -11,20 +11,15 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 
 from polybook.diagnostics import Code, Diagnostic, Severity
-from polybook.graph import site_languages
 from polybook.interrupt import checkpoint
-from polybook.render import document
 from polybook.render.extras import finish_site, prepare_site, site_conf
-from polybook.render.i18n import Words, language_name, words_for
-from polybook.render.inputs import Inputs, PageSource, resolve_image, site_pages
+from polybook.render.i18n import Words, words_for
+from polybook.render.inputs import Inputs, site_pages
 from polybook.render.mathjax import choose as choose_mathjax
 from polybook.render.mathjax import is_url
-from polybook.render.model import ConvertOptions, Problem
-from polybook.render.plain import plain_notebook
 from polybook.render.project import (
     SitePaths,
     SiteSpec,
@@ -33,16 +28,22 @@ from polybook.render.project import (
     write_positions,
     write_support,
 )
-from polybook.render.stamp import STAMP, Lookup, Stamp, site_digest
+from polybook.render.site_pages import ALL, SitePages
+from polybook.render.stamp import STAMP, Stamp, site_digest
 from polybook.render.switch import find_siblings, switch_conf
 from polybook.render.warnings import Locator, WarningCache, parse, to_diagnostics
 from polybook.source.bibliography import bib_escape, read_bibliography
 from polybook.source.book import Book
-from polybook.source.model import Page
-from polybook.split.gaps import code_gaps, may_have_gaps
-from polybook.split.model import Notebook
 
-ALL = "all"
+__all__ = [
+    "ALL",
+    "RenderResult",
+    "SitePages",
+    "build_html",
+    "dedupe_diagnostics",
+    "needs_bibliography",
+    "site_bibliography",
+]
 _FEW_CHANGES = 16  # generated files changed: more, and Sphinx works in two processes
 BIBLIOGRAPHY_PAGE = "bibliography.md"
 
@@ -63,176 +64,6 @@ class RenderResult:
     @property
     def index(self) -> Path:
         return self.out / "index.html"
-
-
-@dataclass(slots=True)
-class SitePages:
-    """Generated pages of a site, with their problems as diagnostics."""
-
-    book: Book
-    lang: str
-    site: str
-    words: Words
-    inputs: Inputs
-    images: dict[str, Path] = field(default_factory=dict)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    parsed: dict[tuple[str, str], Page] = field(default_factory=dict)
-    lookups: list[Lookup] = field(default_factory=list)  # images the pages show
-    # problems of other frameworks' notebooks, reported when their code is shown
-    _problems: dict[str, list[Problem]] = field(default_factory=dict)
-
-    def read(self, lang: str, rel: str) -> Page:
-        """The parsed page (parsed once per build by the source stage)."""
-        key = (lang, rel)
-        if key not in self.parsed:
-            self.parsed[key] = self.book.read(lang, rel)
-        return self.parsed[key]
-
-    def report(self, file: str, problems: tuple[Problem, ...] | list[Problem]) -> None:
-        for p in problems:
-            message = f"{p.message} ({self.lang}, {self.site})"
-            self.diagnostics.append(Diagnostic.make(p.code, file, p.line, message, p.target))
-
-    def refuse_pages(self) -> None:
-        """Report the pages the site leaves out because they lead out of the book."""
-        for lang in site_languages(self.book, self.lang):
-            self.diagnostics.extend(_in_site(d, self) for d in self.book.refused_pages(lang))
-
-    def options(self, page: PageSource) -> ConvertOptions:
-        def resolve(path: str) -> str | None:
-            self.lookups.append((page.lang, page.rel, path))
-            found = resolve_image(self.book, page, path)
-            if found is None:
-                return None
-            self.images[found[0]] = found[1]
-            return found[0]
-
-        return ConvertOptions(
-            resolve_image=resolve,
-            escape=partial(self.book.escape, page.lang, page.rel),
-            image_escape=partial(self.book.image_escape, page.lang, page.rel),
-        )
-
-    def notice(
-        self, page: PageSource, code_missing: str | None, fallback: str | None = None
-    ) -> document.Notice | None:
-        """The page's notices: taken from another language, no code for the
-        site's framework (`fallback`: whose code is shown instead)."""
-        code = self._code_notice(page, code_missing, fallback) if code_missing else None
-        if not page.fallback:
-            return code
-        config = self.book.config
-        self.report(
-            page.file,
-            [Problem(Code.RENDER_UNTRANSLATED, 1, f"page taken from {page.lang}")],
-        )
-        language = language_name(self.lang, self.lang, config.languages[self.lang].name)
-        source = language_name(page.lang, self.lang, config.languages[page.lang].name)
-        text = self.words.untranslated_text.format(language=language, source=source)
-        return document.Notice(self.words.untranslated_title, text, "pb-untranslated", code)
-
-    def _code_notice(
-        self, page: PageSource, code_missing: str, fallback: str | None
-    ) -> document.Notice:
-        config = self.book.config
-        name = config.framework[code_missing].display_name
-        title = self.words.no_code_title.format(framework=name)
-        if fallback is not None:  # another framework's code stands in
-            shown = config.framework[fallback].display_name
-            self.report(page.file, self._problems.pop(fallback, []))
-            message = f"page has no {name} code; showing {shown}'s"
-            self.report(page.file, [Problem(Code.RENDER_NO_FRAMEWORK_CODE, 1, message)])
-            text = self.words.fallback_page_text.format(framework=name, fallback=shown)
-            return document.Notice(title, text, "pb-no-code pb-fallback")
-        self.report(
-            page.file,
-            [Problem(Code.RENDER_NO_FRAMEWORK_CODE, 1, f"page has no {name} notebook")],
-        )
-        text = self.words.no_code_text.format(framework=name)
-        return document.Notice(title, text, "pb-no-code")
-
-    def generate(self, page: PageSource) -> document.Generated | None:
-        if page.plain:  # a non-notebook page: its text as written, no notebook
-            parsed = self.read(page.lang, page.rel)
-            plain = plain_notebook(parsed, self.site)
-            notice = self.notice(page, None)
-            return document.single_page(page.docname, plain, parsed, self.options(page), notice)
-        ordered = self.book.config.frameworks_for(page.lang)
-        wanted = list(ordered) if self.site == ALL else [self.site]
-        notebooks: list[Notebook] = []
-        for fw in wanted:
-            nb, problems = self.inputs.load(page, fw)
-            self.report(page.file, problems)
-            if nb is not None:
-                notebooks.append(nb)
-        parsed = self.read(page.lang, page.rel)
-        opts = self.options(page)
-        if self.site == ALL and notebooks:
-            notice = self.notice(page, None)
-            return document.tabbed_page(page.docname, notebooks, parsed, opts, notice)
-        if notebooks:
-            notice = self.notice(page, None)
-            if not may_have_gaps(parsed, notebooks[0]):
-                return document.single_page(page.docname, notebooks[0], parsed, opts, notice)
-            others = self._others(page, ordered, notebooks[0])
-            inserts = self._inserts(page, parsed, others)
-            return document.fallback_page(page.docname, notebooks[0], parsed, opts, inserts, notice)
-        others = self._others(page, ordered, None)
-        gaps = code_gaps(
-            parsed, self.site, others, ordered, self.book.config.render.fallback_framework
-        )
-        if gaps:  # the whole page, in another framework
-            fallback = others[gaps[0].fallback]
-            assert fallback is not None
-            notice = self.notice(page, self.site, gaps[0].fallback)
-            return document.single_page(page.docname, fallback, parsed, opts, notice)
-        for fw in ordered:  # the page's shared prose, from any framework's notebook
-            other = others.get(fw)
-            if other is not None:
-                notice = self.notice(page, self.site)
-                return document.prose_page(page.docname, other, parsed, opts, notice)
-        self.report(page.file, [Problem(Code.RENDER_WARNING, 1, "page has no notebook; left out")])
-        return None
-
-    def _others(
-        self, page: PageSource, ordered: tuple[str, ...], own: Notebook | None
-    ) -> dict[str, Notebook | None]:
-        """Every framework's notebook of the page (the site's: `own`)."""
-        found: dict[str, Notebook | None] = {self.site: own}
-        for fw in ordered:
-            if fw != self.site:
-                nb, problems = self.inputs.load(page, fw)
-                found[fw] = nb
-                self._problems[fw] = problems
-        return found
-
-    def _inserts(
-        self, page: PageSource, parsed: Page, others: dict[str, Notebook | None]
-    ) -> list[document.Insert]:
-        """Another framework's code for each section without the site's, each
-        under a notice (PB230)."""
-        ordered = self.book.config.frameworks_for(page.lang)
-        preferred = self.book.config.render.fallback_framework
-        inserts: list[document.Insert] = []
-        for gap in code_gaps(parsed, self.site, others, ordered, preferred):
-            nb = others[gap.fallback]
-            assert nb is not None
-            self.report(page.file, self._problems.pop(gap.fallback, []))
-            name, shown = self._names(gap.fallback)
-            title = self.words.no_code_title.format(framework=name)
-            text = self.words.fallback_section_text.format(framework=name, fallback=shown)
-            section = gap.section.title or "(page start)"
-            message = f"section {section!r} has no {name} code; showing {shown}'s"
-            self.report(
-                page.file, [Problem(Code.RENDER_FALLBACK_SECTION, gap.section.line, message)]
-            )
-            notice = document.Notice(title, text, "pb-no-code pb-fallback")
-            inserts.append(document.Insert(nb, gap.section.line, gap.section.end, notice))
-        return inserts
-
-    def _names(self, fallback: str) -> tuple[str, str]:
-        config = self.book.config
-        return config.framework[self.site].display_name, config.framework[fallback].display_name
 
 
 def _spec(book: Book, lang: str, site: str, words: Words, paths: SitePaths) -> SiteSpec:
@@ -367,7 +198,7 @@ def site_bibliography(pages: SitePages) -> Path | None:
         return None
     refused = bib_escape(book, source)
     if refused is not None:  # never read, never copied into the site
-        pages.diagnostics.append(_in_site(refused, pages))
+        pages.diagnostics.append(pages.in_site(refused))
         return None
     if not source.path.is_file():
         message = f"bibliography {source.shown} not found ({pages.lang}, {pages.site})"
@@ -376,12 +207,8 @@ def site_bibliography(pages: SitePages) -> Path | None:
         )
         return None
     text, problems = read_bibliography(book, source)
-    pages.diagnostics.extend(_in_site(d, pages) for d in problems)
+    pages.diagnostics.extend(pages.in_site(d) for d in problems)
     return source.path if text is not None and not problems else None
-
-
-def _in_site(diagnostic: Diagnostic, pages: SitePages) -> Diagnostic:
-    return replace(diagnostic, message=f"{diagnostic.message} ({pages.lang}, {pages.site})")
 
 
 def _workers(paths: SitePaths, tree: Tree) -> int:
