@@ -21,6 +21,7 @@ from polybook.execute.model import (
     ReasonKind,
     Status,
 )
+from polybook.execute.report import to_junit
 from polybook.library.model import SavedBlock
 from polybook.library.sites import definition_sites
 from polybook.split.model import Cell, CellKind
@@ -191,3 +192,24 @@ def test_step_summary_says_why_and_what_it_cost() -> None:
     )
     assert "- `en/pytorch a.md`: environment changed: torch 2.12.0 \u2192 2.13.0" in lines
     assert ExecuteSummary([], dry_run=True).counts() == {"cached": 0, "would-run": 0}
+
+
+def test_junit_suites_carry_their_totals() -> None:
+    suites = to_junit(ExecuteSummary(_reports(), seconds=850))
+    found = {
+        str(suite.get("name")): {
+            p.get("name"): p.get("value") for p in suite.findall("properties/property")
+        }
+        for suite in suites.findall("testsuite")
+    }
+    assert sorted(found) == ["en.jax", "en.pytorch", "id.pytorch"]
+    pytorch = found["en.pytorch"]
+    assert pytorch["polybook.total.notebooks"] == "2"
+    assert pytorch["polybook.total.executed"] == "1"
+    assert pytorch["polybook.total.wall_seconds"] == "600.0"
+    assert pytorch["polybook.total.cpu_seconds"] == "500.0"
+    assert pytorch["polybook.total.gpu_seconds"] == "1200.0"
+    assert pytorch["polybook.total.from_cache"] == "1"
+    assert pytorch["polybook.total.saved_seconds"] == "30.0"
+    assert found["id.pytorch"]["polybook.total.shared_translations"] == "1"
+    assert found["id.pytorch"]["polybook.total.saved_seconds"] == "600.0"

@@ -11,7 +11,7 @@ import socket
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from polybook.execute.cost import cost_json
+from polybook.execute.cost import cost_json, totals
 from polybook.execute.model import ExecuteSummary, NotebookReport, Status
 from polybook.files import write_atomic
 
@@ -52,6 +52,11 @@ def to_junit(summary: ExecuteSummary) -> ET.Element:
             time=f"{sum(r.seconds for r in reports):.3f}",
             hostname=socket.gethostname(),
         )
+        # the suite's cost: what ran (wall, CPU, GPU seconds), what the cache
+        # and translations saved (`cost.Totals`, as in the JSON report)
+        props = ET.SubElement(suite, "properties")
+        for name, value in totals(reports).to_json().items():
+            ET.SubElement(props, "property", name=f"polybook.total.{name}", value=str(value))
         for r in reports:
             case = ET.SubElement(
                 suite,
