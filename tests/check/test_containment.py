@@ -291,3 +291,40 @@ def test_rst_paths_reads_directive_arguments_and_file_options_only() -> None:
 def test_book_escape(tmp_path: Path, written: str, expected: str | None) -> None:
     book = Book.open(make_book(tmp_path))
     assert book.escape("en", "chap/page.md", written) == expected
+
+
+def test_configured_files_outside_the_book_are_left_out(tmp_path: Path) -> None:
+    """`[html]` favicon, logo, css and js that lead out of the book: PB104 at
+    their configuration line, and the site copies none of them."""
+    from polybook.render.site import site_settings
+
+    root = make_book(tmp_path)
+    (tmp_path / "outside" / "style.css").write_text(f"/* {SECRET} */\n", "utf-8")
+    (root / "img" / "inside.css").write_text("p {}\n", "utf-8")
+    config = root / "_config" / "book.toml"
+    text = config.read_text("utf-8")
+    html = (
+        "\n[html]\n"
+        'favicon = "../outside/pixel.svg"\n'
+        'logo = "/etc/hostname"\n'
+        'css = ["img/inside.css", "../outside/*.css"]\n'
+    )
+    config.write_text(text + html, "utf-8")
+    lines = (text + html).split("\n")
+    book = Book.open(root)
+    found = {(d.line, d.message) for d in book.source.diagnostics if d.code == Code.CONFIG_VALUE.id}
+    favicon = lines.index('favicon = "../outside/pixel.svg"') + 1
+    logo = lines.index('logo = "/etc/hostname"') + 1
+    assert (
+        favicon,
+        "[html] favicon: ../outside/pixel.svg is outside the book "
+        "(the path leads out of the book); left out",
+    ) in found
+    assert (
+        logo,
+        "[html] logo: /etc/hostname is outside the book (an absolute path); left out",
+    ) in found
+    settings = site_settings(book)
+    assert "html_favicon" not in settings.settings and "html_logo" not in settings.settings
+    assert settings.settings["html_css_files"] == ["pb-site/img/inside.css"]
+    assert all(root in path.parents for path in settings.files.values())

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from polybook.diagnostics import Code, Diagnostic
 from polybook.globs import has_magic
+from polybook.source.contain import escape
 
 _TOML_KEY = re.compile(r"""(?P<key>[A-Za-z0-9_\-]+|"[^"]*")\s*=""")
 
@@ -64,6 +65,12 @@ def missing_files(
     for keys, paths in files.items():
         for path in paths:
             if has_magic(path):
+                continue
+            why = escape(root, root, path)
+            if why is not None:
+                section, _, key = source.key(*keys).partition(".")
+                message = f"[{section}] {key}: {path} is outside the book ({why}); left out"
+                out.append(source.at(keys, Code.CONFIG_VALUE, message))
                 continue
             if not ((root / path).is_file() or (folders and (root / path).is_dir())):
                 section, _, key = source.key(*keys).partition(".")

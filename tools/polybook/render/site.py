@@ -17,6 +17,7 @@ from typing import Any
 
 from polybook.layout import BUILD_DIR
 from polybook.source.book import Book
+from polybook.source.contain import escape, path_escape
 
 SITE_STATIC = "pb-site"  # under _static/
 
@@ -25,6 +26,12 @@ SITE_STATIC = "pb-site"  # under _static/
 class SiteSettings:
     settings: dict[str, Any] = field(default_factory=dict)  # conf.py values
     files: dict[str, Path] = field(default_factory=dict)  # source tree path -> book file
+
+
+def book_file(root: Path, rel: str) -> bool:
+    """Whether `rel` (a configured path) is a file of the book: there, and not
+    outside it once `..` and links are followed."""
+    return escape(root, root, rel) is None and (root / rel).is_file()
 
 
 def book_files(root: Path, patterns: tuple[str, ...]) -> list[str]:
@@ -36,6 +43,8 @@ def book_files(root: Path, patterns: tuple[str, ...]) -> list[str]:
         spec = str(base / "**") if base.is_dir() else str(base)
         for name in glob.glob(spec, recursive=True):
             path = Path(name)
+            if path_escape(root, path) is not None:  # reported by the configuration (PB104)
+                continue
             rel = path.relative_to(root).as_posix()
             if path.is_file() and not rel.startswith(f"{BUILD_DIR}/"):
                 found.add(rel)
@@ -53,9 +62,9 @@ def site_settings(book: Book) -> SiteSettings:
         out.files[f"_static/{SITE_STATIC}/{rel}"] = book.root / rel
         return f"{SITE_STATIC}/{rel}"
 
-    if html.favicon and (book.root / html.favicon).is_file():
+    if html.favicon and book_file(book.root, html.favicon):
         out.settings["html_favicon"] = "_static/" + static(html.favicon)
-    if html.logo and (book.root / html.logo).is_file():
+    if html.logo and book_file(book.root, html.logo):
         out.settings["html_logo"] = "_static/" + static(html.logo)
     css = [static(rel) for rel in book_files(book.root, html.css)]
     if css:

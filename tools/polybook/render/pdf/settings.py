@@ -21,6 +21,7 @@ from polybook.config.ini import IniSyntaxError, parse_ini
 from polybook.diagnostics import Code, Diagnostic
 from polybook.render.pdf.project import Fonts
 from polybook.source.book import Book
+from polybook.source.contain import escape
 
 LEGACY_FILE = "config.ini"
 DEFAULT_FONTS = Fonts()
@@ -125,11 +126,15 @@ def pdf_settings(book: Book, fonts: Callable[[], set[str]] = installed_fonts) ->
             note(Code.PDF_NOT_HONOURED, key, f"[pdf] {key} = {value} is not honoured: {why}")
     logo: Path | None = None
     if raw.values.get("latex_logo"):
-        candidate = book.root / raw.values["latex_logo"]
-        if candidate.is_file():
+        shown = raw.values["latex_logo"]
+        candidate = book.root / shown
+        outside = escape(book.root, book.root, shown)
+        if outside is not None:
+            message = f"logo {shown} is outside the book ({outside}); the title page has none"
+            note(Code.PDF_SETTING, "latex_logo", message)
+        elif candidate.is_file():
             logo = candidate
         else:
-            shown = raw.values["latex_logo"]
             note(Code.PDF_SETTING, "latex_logo", f"logo {shown} not found; the title page has none")
     bibliography = raw.values.get("bibfile") or book.config.bibliography
     return PdfSettings(
