@@ -8,7 +8,6 @@ appearing in the page.
 
 from __future__ import annotations
 
-import os
 import queue
 import shutil
 import subprocess
@@ -18,13 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require
+from tests.chromium import chromium
 from tests.render.conftest import MINIBOOK, stand_in_mathjax
 
 # slow: Sphinx on a whole (small) book, and chromium
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path(os.environ.get("POLYBOOK_CHROMIUM", "/usr/bin/chromium"))
 TIMEOUT = 120.0
 
 
@@ -55,8 +53,6 @@ class _Lines:
 
 
 def test_a_saved_page_shows_in_the_browser_without_a_reload(tmp_path: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    require(CHROMIUM.is_file(), f"no chromium at {CHROMIUM} (apt-get install -y chromium)")
     root = tmp_path / "minibook"
     shutil.copytree(MINIBOOK, root)
     mathjax = stand_in_mathjax(tmp_path / "mathjax")
@@ -69,39 +65,27 @@ def test_a_saved_page_shows_in_the_browser_without_a_reload(tmp_path: Path) -> N
     try:
         url = lines.until("preview: ").split()[1]
         assert url.endswith("/chap/first.html")
-        with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM),
-                args=[
-                    "--no-sandbox",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                ],
+        with chromium() as browser:
+            page = browser.new_page()
+            page.goto(url)
+            page.get_by_text("The next section,").wait_for()
+            loads: list[str] = []
+            page.on("load", lambda _: loads.append(page.url))
+            first = root / "chapters/en/chap/first.md"
+            text = first.read_text("utf-8").replace(
+                "The next section,",
+                "A sentence written while previewing. See :numref:`sec_gone`.\n\nThe next section,",
             )
-            try:
-                page = browser.new_page()
-                page.goto(url)
-                page.get_by_text("The next section,").wait_for()
-                loads: list[str] = []
-                page.on("load", lambda _: loads.append(page.url))
-                first = root / "chapters/en/chap/first.md"
-                text = first.read_text("utf-8").replace(
-                    "The next section,",
-                    "A sentence written while previewing. See :numref:`sec_gone`.\n\n"
-                    "The next section,",
-                )
-                first.write_text(text, encoding="utf-8")
-                # the saved page's diagnostics come before the site is rebuilt
-                error = lines.until("chapters/en/chap/first.md:")
-                assert "error PB151: :numref:`sec_gone`" in error
-                assert lines.until("rebuilt #1").count("1 pages saved") == 1
-                page.get_by_text("A sentence written while previewing.").wait_for(
-                    timeout=TIMEOUT * 1000
-                )
-                assert loads == [url]  # the page reloaded itself, once
-                assert page.get_by_text("The next section,").count() == 1
-            finally:
-                browser.close()
+            first.write_text(text, encoding="utf-8")
+            # the saved page's diagnostics come before the site is rebuilt
+            error = lines.until("chapters/en/chap/first.md:")
+            assert "error PB151: :numref:`sec_gone`" in error
+            assert lines.until("rebuilt #1").count("1 pages saved") == 1
+            page.get_by_text("A sentence written while previewing.").wait_for(
+                timeout=TIMEOUT * 1000
+            )
+            assert loads == [url]  # the page reloaded itself, once
+            assert page.get_by_text("The next section,").count() == 1
     finally:
         process.terminate()
         process.wait(timeout=30)

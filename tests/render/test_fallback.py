@@ -8,7 +8,6 @@ MXNet code elsewhere)."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,8 @@ from polybook.render.inputs import Inputs, site_pages
 from polybook.source.book import Book
 from polybook.split.gaps import code_gaps, sections
 from polybook.split.run import split_book
-from tests.conftest import parse_text, require
+from tests.chromium import chromium
+from tests.conftest import parse_text
 from tests.render.conftest import build, copy_minibook, stand_in_mathjax
 from tests.render.htmlparse import Page
 
@@ -160,39 +160,27 @@ def test_check_reports_the_gaps_as_information(tmp_path: Path) -> None:
     ]
 
 
-CHROMIUM = Path(os.environ.get("POLYBOOK_CHROMIUM", "/usr/bin/chromium"))
-
-
 @pytest.mark.slow
 def test_browser_sees_the_missing_framework_notice(tmp_path: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    require(CHROMIUM.is_file(), f"no chromium at {CHROMIUM} (apt-get install -y chromium)")
     book, _ = _book(tmp_path)
     result = build(book, "en", "mxnet", mathjax=stand_in_mathjax(tmp_path / "mathjax"))
     second = result.out / "chap" / "second.html"
     notice = Page.load(second).root.find_all("div", "pb-fallback")
     assert notice and "showing PyTorch" in notice[0].text()
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
-        )
-        try:
-            page = browser.new_page()
-            page.goto(second.as_uri())
-            box = page.locator("div.pb-fallback")
-            box.wait_for(state="visible")
-            assert "This page has no MXNet code; showing PyTorch." in box.inner_text()
-            code = page.locator("div.cell").first
-            assert code.is_visible() and 'print("second, pytorch")' in code.inner_text()
-            page.goto((result.out / "chap" / "first.html").as_uri())
-            section = page.locator("div.pb-fallback")
-            section.wait_for(state="visible")
-            assert "No MXNet code for this section; showing PyTorch." in section.inner_text()
-            extra = page.locator("div.tag_pb-fallback")
-            assert extra.is_visible() and "extra, pytorch" in extra.inner_text()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(second.as_uri())
+        box = page.locator("div.pb-fallback")
+        box.wait_for(state="visible")
+        assert "This page has no MXNet code; showing PyTorch." in box.inner_text()
+        code = page.locator("div.cell").first
+        assert code.is_visible() and 'print("second, pytorch")' in code.inner_text()
+        page.goto((result.out / "chap" / "first.html").as_uri())
+        section = page.locator("div.pb-fallback")
+        section.wait_for(state="visible")
+        assert "No MXNet code for this section; showing PyTorch." in section.inner_text()
+        extra = page.locator("div.tag_pb-fallback")
+        assert extra.is_visible() and "extra, pytorch" in extra.inner_text()
 
 
 def test_pdf_project_shows_the_notice_and_the_fallback_code(tmp_path: Path) -> None:

@@ -19,12 +19,10 @@ from polybook.config.load import ConfigError
 from polybook.render.i18n import WORDS
 from polybook.render.switch import find_siblings, switch_conf, switch_href
 from polybook.source.book import Book
-from tests.conftest import require
+from tests.chromium import chromium
 from tests.render.conftest import copy_minibook, stand_in_mathjax
 from tests.render.htmlparse import Page
 from tests.render.test_language_words import NOTICES
-
-CHROMIUM = Path("/usr/bin/chromium")
 
 # --- the switchers, without Sphinx -------------------------------------------
 
@@ -310,8 +308,6 @@ def _search(page: Any, site: Path, query: str) -> set[str]:
 
 @pytest.mark.slow
 def test_search_finds_inflected_indonesian_and_vietnamese_syllables(langbook: LangBook) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    require(CHROMIUM.is_file(), f"no chromium at {CHROMIUM} (apt-get install -y chromium)")
     langbook.build("id", "pytorch")
     langbook.build("vi", "pytorch")
     ids, vi = langbook.out("id", "pytorch"), langbook.out("vi", "pytorch")
@@ -321,23 +317,16 @@ def test_search_finds_inflected_indonesian_and_vietnamese_syllables(langbook: La
     assert "function splitQuery" in (vi / "_static" / "language_data.js").read_text()
     first = (ids / "chap" / "first.html").read_text("utf-8")
     assert "melatih" in first and "pelatihan" not in first
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
-        )
-        try:
-            page = browser.new_page()
-            # "pelatihan" (training) finds the page that says "melatih" (to train)
-            assert _search(page, ids, "pelatihan") == {"chap/first.html"}
-            assert _search(page, ids, "latihan") == {"chap/first.html"}
-            # words of two syllables, as typed and with decomposed tone marks
-            for word in ("học sâu", "huấn luyện", "học máy"):
-                assert _search(page, vi, word) == {"chap/first.html"}, word
-                decomposed = unicodedata.normalize("NFD", word)
-                assert _search(page, vi, decomposed) == {"chap/first.html"}, decomposed
-            # "do" is a syllable here, not an English stop word: chap/index has
-            # "đó" without "do"
-            assert _search(page, vi, "do đó") == {"chap/first.html"}
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        # "pelatihan" (training) finds the page that says "melatih" (to train)
+        assert _search(page, ids, "pelatihan") == {"chap/first.html"}
+        assert _search(page, ids, "latihan") == {"chap/first.html"}
+        # words of two syllables, as typed and with decomposed tone marks
+        for word in ("học sâu", "huấn luyện", "học máy"):
+            assert _search(page, vi, word) == {"chap/first.html"}, word
+            decomposed = unicodedata.normalize("NFD", word)
+            assert _search(page, vi, decomposed) == {"chap/first.html"}, decomposed
+        # "do" is a syllable here, not an English stop word: chap/index has
+        # "đó" without "do"
+        assert _search(page, vi, "do đó") == {"chap/first.html"}
