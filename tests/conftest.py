@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,13 @@ def require(condition: bool, message: str) -> None:
     if os.environ.get("POLYBOOK_STRICT_TESTS") == "1":
         pytest.fail(f"missing prerequisite: {message}")
     pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _no_command_left_running() -> Iterator[None]:
+    """A test that starts polybook commands (tests/interrupting.py) and fails
+    before they end leaves none running into the next test."""
+    yield
+    from tests.interrupting import kill_leftovers
+
+    kill_leftovers()

@@ -144,7 +144,24 @@ def start(argv: list[str], work: Path, pause: str | None = None) -> Command:
     command = Command(proc, gate, out_path)
     command.reader = threading.Thread(target=command._read, daemon=True)
     command.reader.start()
+    _STARTED.append(command)
     return command
+
+
+# every command `start` ran, so that one a failed test left behind is killed
+_STARTED: list[Command] = []
+
+
+def kill_leftovers() -> None:
+    """Kill the process group of every started command still running (a test
+    that failed before `finish`); a command already reaped is left alone, so
+    no other process group is ever signalled."""
+    while _STARTED:
+        command = _STARTED.pop()
+        if command.proc.poll() is None:  # not reaped: its pid is still its own
+            with contextlib.suppress(OSError):
+                os.killpg(command.proc.pid, signal.SIGKILL)
+            command.proc.wait()
 
 
 @contextlib.contextmanager
