@@ -76,11 +76,13 @@ def test_a_saved_page_shows_in_the_browser_without_a_reload(tmp_path: Path) -> N
                 "The next section,",
                 "A sentence written while previewing. See :numref:`sec_gone`.\n\nThe next section,",
             )
-            first.write_text(text, encoding="utf-8")
-            # the saved page's diagnostics come before the site is rebuilt
-            error = lines.until("chapters/en/chap/first.md:")
-            assert "error PB151: :numref:`sec_gone`" in error
-            assert lines.until("rebuilt #1").count("1 pages saved") == 1
+            # the reload's `load` event is awaited (the new text can show before it fires)
+            with page.expect_event("load", timeout=TIMEOUT * 1000):
+                first.write_text(text, encoding="utf-8")
+                # the saved page's diagnostics come before the site is rebuilt
+                error = lines.until("chapters/en/chap/first.md:")
+                assert "error PB151: :numref:`sec_gone`" in error
+                assert lines.until("rebuilt #1").count("1 pages saved") == 1
             page.get_by_text("A sentence written while previewing.").wait_for(
                 timeout=TIMEOUT * 1000
             )
