@@ -123,9 +123,10 @@ def generate_library(
     library = config.library_dir
     collector = PageCollector(frameworks, mode, first_party(book.root), library)
     result = LibraryResult()
-    result.diagnostics.extend(book.refused_pages(lang))  # links out of the book: not collected
+    page_set = book.page_set(lang)
+    result.diagnostics.extend(book.refused_pages(lang, page_set))  # links out: not collected
     saved: dict[str, list[SavedBlock]] = {fw: [] for fw in frameworks}
-    plain = book.page_set(lang).plain  # non-notebook pages: never collected (d2lbook)
+    plain = page_set.plain  # non-notebook pages: never collected (d2lbook)
     for rel in order:
         page = pages[rel]
         if rel in plain or not any(has_mark(cell.source) for cell in page.code_cells):

@@ -99,8 +99,10 @@ class Book:
                 notebooks.append(name)
         return PageSet(tuple(sorted(notebooks + plain)), frozenset(plain), tuple(sorted(outside)))
 
-    def refused_pages(self, lang: str) -> list[Diagnostic]:
-        """The pages of `lang` left out because they lead out of the book (PB145)."""
+    def refused_pages(self, lang: str, pages: PageSet | None = None) -> list[Diagnostic]:
+        """The pages of `lang` left out because they lead out of the book (PB145);
+        `pages`: its page set when the caller has it already (no second walk)."""
+        found = self.page_set(lang) if pages is None else pages
         return [
             Diagnostic.make(
                 Code.PAGE_OUTSIDE_BOOK,
@@ -109,7 +111,7 @@ class Book:
                 f"page refused: {why}; it is not read, split, executed or published",
                 target=rel,
             )
-            for rel, why in self.page_set(lang).outside
+            for rel, why in found.outside
         ]
 
     def escape(self, lang: str, rel: str, written: str) -> str | None:

@@ -127,15 +127,7 @@ def build_notebook(
             text_region, text_tabs = tab, tabs
         text.append(block)
     flush()
-    return Notebook(
-        file=page.file,
-        page=page.path,
-        lang=page.lang,
-        framework=framework,
-        cells=tuple(cells),
-        required_libs=page.required_libs,
-        kernelspec=dict(kernelspec or {}),
-    )
+    return _notebook(page, framework, cells, kernelspec)
 
 
 def build_code_notebook(
@@ -153,6 +145,15 @@ def build_code_notebook(
         for block in page.code_cells
         if block.belongs_to(framework, default)
     ]
+    return _notebook(page, framework, cells)
+
+
+def _notebook(
+    page: Page,
+    framework: str,
+    cells: list[Cell],
+    kernelspec: Mapping[str, str] | None = None,
+) -> Notebook:
     return Notebook(
         file=page.file,
         page=page.path,
@@ -160,4 +161,5 @@ def build_code_notebook(
         framework=framework,
         cells=tuple(cells),
         required_libs=page.required_libs,
+        kernelspec=dict(kernelspec or {}),
     )

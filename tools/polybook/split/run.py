@@ -280,9 +280,10 @@ def split_book(
     todo: list[_Job] = []
     fingerprints: dict[str, str] = {}
     settings = split_settings(book, lang)
-    result.diagnostics.extend(book.refused_pages(lang))  # links out of the book: never split
+    page_set = book.page_set(lang)
+    result.diagnostics.extend(book.refused_pages(lang, page_set))  # links out: never split
     action = f"split {lang}"
-    for rel in book.page_set(lang).notebooks:  # non-notebook pages get none
+    for rel in page_set.notebooks:  # non-notebook pages get none
         page_path = book.lang_root(lang) / rel
         with doing(action, "read", page_path):
             data = page_path.read_bytes()
