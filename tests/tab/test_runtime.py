@@ -163,6 +163,10 @@ def test_pth_line_serves_polybook_without_its_distribution_metadata() -> None:
         " 'polybook' in names, " + repr(str(TOOLS)) + " in sys.path)"
     )
     assert _python(code) == "True True False False"
+    # The control: with `tools/` on the path, the same probe does see the
+    # editable install's metadata, so the `False` above is the pth line's doing.
+    assert (TOOLS / "polybook.egg-info").is_dir()
+    assert _python(code, TOOLS) == "True True True True"
 
 
 @pytest.mark.parametrize("name", ["d2lbook.tab", "polybook.tab"])
