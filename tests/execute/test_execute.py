@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -173,3 +174,22 @@ def test_pages_filter_and_junit(book: TinyBook) -> None:
     assert cases["ch/a.md"].find("failure") is None
     failure = cases["ch/b.md"].find("failure")
     assert failure is not None and "chapters/en/ch/b.md:" in (failure.get("message") or "")
+
+
+def test_kernel_temporary_files_stay_in_the_build_and_go_with_the_kernel(book: TinyBook) -> None:
+    """A kernel's TMPDIR is a folder of its own under `_build/work/.tmp`,
+    removed when the kernel is: scratch files (TensorFlow writes its autograph
+    sources there) neither land in the machine's /tmp nor outlive the run."""
+    code = (
+        "import os, tempfile\n"
+        "with tempfile.NamedTemporaryFile(delete=False, suffix='.scratch') as f:\n"
+        "    f.write(b'x')\n"
+        "print('scratch', os.path.dirname(f.name))"
+    )
+    book.write("ch/a.md", page("A", code))
+    outcome = book.execute()
+    assert outcome.code == 0, outcome.err
+    printed = outputs_text(book.executed_notebook("ch/a.md")).split()
+    scratch = Path(printed[printed.index("scratch") + 1])
+    assert scratch.parent == book.root / "_build" / "work" / ".tmp"
+    assert not scratch.exists()

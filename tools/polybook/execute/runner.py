@@ -18,6 +18,7 @@ import json
 import math
 import os
 import re
+import shutil
 import socket
 import time
 from pathlib import Path
@@ -130,9 +131,14 @@ async def run_notebook(
 
     workdir = work_root / task.workdir
     log_path = work_root / ".logs" / f"{task.key}.{os.getpid()}.log"
+    # the kernel's temporary files (TMPDIR), removed with the kernel: a
+    # framework's scratch files (TensorFlow's autograph sources, say) stay
+    # inside the build and do not outlive the run
+    scratch = work_root / ".tmp" / f"{task.key}.{os.getpid()}"
     with doing(f"execute {task.lang}/{task.framework}"):
         workdir.mkdir(parents=True, exist_ok=True)
         log_path.parent.mkdir(parents=True, exist_ok=True)
+        scratch.mkdir(parents=True, exist_ok=True)
         log = open(log_path, "wb")  # noqa: SIM115 - closed in finally
     ksm = KernelSpecManager(kernel_dirs=[str(env.kernels_dir)], ensure_native_kernel=False)
     km = kernels.manager_class()(kernel_name=task.kernel_name, kernel_spec_manager=ksm)
@@ -156,6 +162,7 @@ async def run_notebook(
 
     client.timeout_func = cell_timeout
     environ = kernel_environ(devices, task.pythonpath, task.env_vars)
+    environ.update(TMPDIR=str(scratch), TEMP=str(scratch), TMP=str(scratch))
     current: int | None = None  # the index of the cell running
     try:
         checkpoint("kernel-starting", task.page)
@@ -225,6 +232,7 @@ async def run_notebook(
         _forget_client(client, km)
         log.close()
         log_path.unlink(missing_ok=True)
+        shutil.rmtree(scratch, ignore_errors=True)
     return result(True, collect_outputs(nb))
 
 
