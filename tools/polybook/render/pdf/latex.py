@@ -9,9 +9,11 @@ sources gives the same bytes; log lines are not wrapped (max_print_line).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import time
 from collections.abc import Iterable
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from polybook.diagnostics import Code, Diagnostic
+from polybook.interrupt import checkpoint
 from polybook.render.pdf.languages import Gloss
 
 # `make pdf-deps` installs them (tools/make/pdf.mk)
@@ -138,21 +141,37 @@ def run_latexmk(folder: Path, name: str) -> LatexRun:
         "LC_ALL": "C.UTF-8",
     }
     start = time.perf_counter()
+    # latexmk and the xelatex runs it starts lead a process group of their
+    # own, killed whatever ends the wait (a timeout, Ctrl-C): no TeX process
+    # outlives the build or writes into the next one's folder
+    process = subprocess.Popen(
+        command,
+        cwd=folder,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
+        start_new_session=True,
+    )
     try:
-        run = subprocess.run(
-            command,
-            cwd=folder,
-            env=env,
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=LATEX_TIMEOUT,
-            check=False,
-        )
-        ok, output = run.returncode == 0, run.stdout + run.stderr
+        checkpoint("latex-running", f"pid={process.pid} {folder.name}")
+        stdout, stderr = process.communicate(timeout=LATEX_TIMEOUT)
+        ok, output = process.returncode == 0, stdout + stderr
     except subprocess.TimeoutExpired:
         ok, output = False, f"latexmk did not finish in {LATEX_TIMEOUT} s"
+    finally:
+        _kill_group(process)
     pdf = folder / f"{name}.pdf"
     return LatexRun(
         ok and pdf.is_file(), folder / f"{name}.log", pdf, output, time.perf_counter() - start
     )
+
+
+def _kill_group(process: subprocess.Popen[str]) -> None:
+    """When latexmk still runs (a timeout, Ctrl-C): SIGKILL its process group,
+    xelatex included; then reap it."""
+    if process.poll() is None:  # not reaped: its pid is still its group's
+        with contextlib.suppress(OSError):
+            os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
