@@ -44,4 +44,5 @@ STYLESHEET = """\
 .pb-notice { margin-top: 0.5rem; }
 .sd-tab-set.pb-tabs > .sd-tab-content { padding-top: 0.25rem; }
 .sd-tab-set.pb-tabs > .sd-tab-content > .cell { margin-top: 0.25rem; }
+.sd-tab-set.pb-tabs > label.pb-tab-fill { font-style: italic; }
 """

@@ -15,7 +15,10 @@ Four shapes:
   prose    no notebook for the framework: the page's shared prose and a notice;
   tabbed   every framework's notebook merged: shared prose once, and each run
            of framework-specific cells as one tab set (one tab per framework
-           that has cells there; sphinx_ext.py builds the tabs).
+           that has cells there; sphinx_ext.py builds the tabs). Where a
+           framework has no code in a section (or the page), each tab set
+           there gets a tab for it too (`TabFill`): a notice, then the
+           fallback framework's cells.
 """
 
 from __future__ import annotations
@@ -126,8 +129,10 @@ class _Doc:
             cell.lines,
         )
 
-    def admonition(self, notice: Notice, line: int) -> None:
+    def admonition(self, notice: Notice, line: int, wrap: str | None = None) -> None:
         lines = notice.lines(line)
+        if wrap is not None:
+            lines = [Line(f"::::::{{container}} {wrap}", line), *lines[1:-1], Line("::::::", line)]
         self._add(
             {"cell_type": "markdown", "metadata": {}, "source": "\n".join(x.text for x in lines)},
             [x.src for x in lines],
@@ -250,14 +255,52 @@ def _is_shared(cells: Mapping[str, Cell], count: int) -> bool:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class TabFill:
+    """`framework`'s tab in the tab sets of book lines [line, end) (end 0: the
+    end of the page) where it has no code: a notice, then the cells of the
+    first of `fallbacks` (a framework, and the notice naming it) that has
+    cells in the set, in place of the ones `framework` lacks."""
+
+    framework: str
+    line: int
+    end: int
+    fallbacks: tuple[tuple[str, Notice], ...]
+
+    def holds(self, line: int) -> bool:
+        return line >= self.line and (self.end == 0 or line < self.end)
+
+
+FILL_CLASS = "pb-fill"  # the notice opening a filled tab (sphinx_ext marks its label)
+
+
+def _fill_for(
+    fills: Sequence[TabFill], framework: str, group: Sequence[Mapping[str, Cell]]
+) -> tuple[str, Notice] | None:
+    """The framework whose cells fill `framework`'s tab in a tab set, and its
+    notice; None: the tab shows `framework`'s own cells only."""
+    line = next(iter(group[0].values())).line
+    if any(framework in cells and cells[framework].kind is CellKind.CODE for cells in group):
+        return None
+    for fill in fills:
+        if fill.framework == framework and fill.holds(line):
+            for other, notice in fill.fallbacks:
+                if any(other in cells for cells in group):
+                    return other, notice
+    return None
+
+
 def tabbed_page(
     docname: str,
     notebooks: Sequence[Notebook],
     page: Page,
     opts: ConvertOptions,
     notice: Notice | None = None,
+    fills: Sequence[TabFill] = (),
+    order: Sequence[str] = (),
 ) -> Generated:
-    """Every framework's notebook of a page merged into one, with framework tabs."""
+    """Every framework's notebook of a page merged into one, with framework
+    tabs in `order` (default: the notebooks'), filled where `fills` say."""
     file = notebooks[0].file
     doc = _Doc(docname, file, page, opts, notice)
     keyed: dict[tuple[int, int, str], dict[str, Cell]] = {}
@@ -265,7 +308,7 @@ def tabbed_page(
         for cell in nb.cells:
             key = (cell.line, 0 if cell.kind is CellKind.MARKDOWN else 1, cell.id)
             keyed.setdefault(key, {})[nb.framework] = cell
-    frameworks = [nb.framework for nb in notebooks]
+    frameworks = list(order) or [nb.framework for nb in notebooks]
     group: list[dict[str, Cell]] = []
     groups = 0
 
@@ -276,16 +319,24 @@ def tabbed_page(
         groups += 1
         labelled: set[int] = set()
         for fw in frameworks:
+            tags = [TAB_CLASS, f"pb-fw-{fw}", f"pb-g{groups}"]
+            fill = _fill_for(fills, fw, group)
+            if fill is not None:
+                line = next(iter(group[0].values())).line
+                doc.admonition(fill[1], line, wrap=" ".join([*tags, FILL_CLASS]))
             for index, cells in enumerate(group):
-                cell = cells.get(fw)
+                cell, copied = cells.get(fw), False
+                if cell is None and fill is not None and fill[0] in cells:
+                    cell, copied = cells[fill[0]], True
                 if cell is None:
                     continue
-                tags = [TAB_CLASS, f"pb-fw-{fw}", f"pb-g{groups}"]
                 if cell.kind is CellKind.CODE:
-                    doc.code(cell, tags)
+                    marks = [FALLBACK_TAG, f"{FALLBACK_TAG}-{fill[0]}"] if fill and copied else []
+                    doc.code(cell, [*tags, *marks])
                     continue
-                keep = opts.keep_targets and index not in labelled
-                labelled.add(index)
+                keep = opts.keep_targets and not copied and index not in labelled
+                if not copied:
+                    labelled.add(index)
                 tab_opts = replace(opts, keep_targets=keep, headings_as_rubric=True)
                 doc.markdown(cell, tab_opts, wrap=" ".join(tags))
         group.clear()

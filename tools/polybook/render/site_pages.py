@@ -18,7 +18,7 @@ from polybook.render.plain import plain_notebook
 from polybook.render.stamp import Lookup
 from polybook.source.book import Book
 from polybook.source.model import Page
-from polybook.split.gaps import code_gaps, may_have_gaps
+from polybook.split.gaps import CodeGap, code_gaps, fallback_order, may_have_gaps
 from polybook.split.model import Notebook
 
 ALL = "all"
@@ -132,7 +132,10 @@ class SitePages:
         opts = self.options(page)
         if self.site == ALL and notebooks:
             notice = self.notice(page, None)
-            return document.tabbed_page(page.docname, notebooks, parsed, opts, notice)
+            fills = self._tab_fills(page, parsed, {nb.framework: nb for nb in notebooks})
+            return document.tabbed_page(
+                page.docname, notebooks, parsed, opts, notice, fills, ordered
+            )
         if notebooks:
             notice = self.notice(page, None)
             if not may_have_gaps(parsed, notebooks[0]):
@@ -181,18 +184,51 @@ class SitePages:
             nb = others[gap.fallback]
             assert nb is not None
             self.report(page.file, self._problems.pop(gap.fallback, []))
-            name, shown = self._names(gap.fallback)
-            title = self.words.no_code_title.format(framework=name)
-            text = self.words.fallback_section_text.format(framework=name, fallback=shown)
-            section = gap.section.title or "(page start)"
-            message = f"section {section!r} has no {name} code; showing {shown}'s"
-            self.report(
-                page.file, [Problem(Code.RENDER_FALLBACK_SECTION, gap.section.line, message)]
-            )
-            notice = document.Notice(title, text, "pb-no-code pb-fallback")
+            notice = self._gap_notice(page, gap, gap.fallback, report=True)
             inserts.append(document.Insert(nb, gap.section.line, gap.section.end, notice))
         return inserts
 
-    def _names(self, fallback: str) -> tuple[str, str]:
+    def _tab_fills(
+        self, page: PageSource, parsed: Page, found: dict[str, Notebook]
+    ) -> list[document.TabFill]:
+        """The tabbed site: for each framework and each section (or the page)
+        where it has no code and others have, its tab in every tab set there,
+        filled with the fallback's cells under a notice (PB230, PB205; a tab
+        set without the fallback's cells takes the next framework's)."""
         config = self.book.config
-        return config.framework[self.site].display_name, config.framework[fallback].display_name
+        ordered = config.frameworks_for(page.lang)
+        preferred = config.render.fallback_framework
+        notebooks: dict[str, Notebook | None] = dict(found)
+        fills: list[document.TabFill] = []
+        for fw in ordered:
+            for gap in code_gaps(parsed, fw, notebooks, ordered, preferred):
+                others = [gap.fallback, *fallback_order(fw, ordered, preferred)]
+                fallbacks = tuple(
+                    (other, self._gap_notice(page, gap, other, report=other == gap.fallback))
+                    for other in dict.fromkeys(others)
+                )
+                fills.append(document.TabFill(fw, gap.section.line, gap.section.end, fallbacks))
+        return fills
+
+    def _gap_notice(
+        self, page: PageSource, gap: CodeGap, shown: str, *, report: bool
+    ) -> document.Notice:
+        """The notice of a framework's gap where `shown`'s code stands in (with
+        `report`: reported, PB205 for a page, PB230 for a section)."""
+        config = self.book.config
+        name = config.framework[gap.framework].display_name
+        other = config.framework[shown].display_name
+        if gap.whole_page:
+            code, where = Code.RENDER_NO_FRAMEWORK_CODE, "page"
+            text = self.words.fallback_page_text.format(framework=name, fallback=other)
+        else:
+            code, where = (
+                Code.RENDER_FALLBACK_SECTION,
+                f"section {gap.section.title or '(page start)'!r}",
+            )
+            text = self.words.fallback_section_text.format(framework=name, fallback=other)
+        if report:
+            message = f"{where} has no {name} code; showing {other}'s"
+            self.report(page.file, [Problem(code, gap.section.line, message)])
+        title = self.words.no_code_title.format(framework=name)
+        return document.Notice(title, text, "pb-no-code pb-fallback")

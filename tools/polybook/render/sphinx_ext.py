@@ -5,7 +5,9 @@
   tags, prose through a container). Each run of such siblings becomes one
   sphinx-design tab set, one tab per framework, synced across the page and
   across pages (sync group "framework", remembered in localStorage by
-  sphinx-design's script).
+  sphinx-design's script). A framework's tab filled with another's code
+  (its first part the notice of class `pb-fill`, document.py) has its label
+  marked `pb-tab-fill`.
 - Switchers: links to the same page in the other languages and frameworks
   (the sites `render/switch.py` found; a page a site lacks leads to its index).
 - myst-nb writes output images under the site's work folder, not next to it.
@@ -27,6 +29,7 @@ from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferen
 
 from polybook import __version__
 from polybook.render import nav, search, sphinx_fast
+from polybook.render.document import FILL_CLASS
 from polybook.render.i18n import words_for
 from polybook.render.switch import switch_href
 
@@ -97,11 +100,11 @@ class FrameworkTabs(SphinxTransform):
             parts[framework].append(node)
         tab_set = create_component("tab-set", classes=["sd-tab-set", "pb-tabs"])
         for framework in order:
+            classes = ["sd-tab-label", f"pb-tab-{framework}"]
+            if FILL_CLASS in parts[framework][0].get("classes", ()):
+                classes.append("pb-tab-fill")
             label = nodes.rubric(
-                "",
-                "",
-                nodes.Text(names.get(framework, framework)),
-                classes=["sd-tab-label", f"pb-tab-{framework}"],
+                "", "", nodes.Text(names.get(framework, framework)), classes=classes
             )
             label["sync_group"] = SYNC_GROUP
             label["sync_id"] = framework
