@@ -183,10 +183,14 @@ def test_tabbed_site_shows_framework_tabs(sites: Sites) -> None:
         for fig in first.root.find_all("figure")
         for a in fig.ancestors()
     )
-    # the second page has no MXNet code: no empty MXNet tab
+    # the second page has no MXNet code: its MXNet tab says so and shows PyTorch's
     second = Page.load(out / "chap" / "second.html")
-    ids = [lb.attrs["data-sync-id"] for lb in second.root.find_all("label", "sd-tab-label")]
-    assert ids == ["pytorch", "jax"]
+    labels = second.root.find_all("label", "sd-tab-label")
+    assert [lb.attrs["data-sync-id"] for lb in labels] == ["pytorch", "mxnet", "jax"]
+    assert ["pb-tab-fill" in lb.classes for lb in labels] == [False, True, False]
+    mxnet = second.root.find_all("div", "sd-tab-content")[1].text()
+    assert "This page has no MXNet code; showing PyTorch." in mxnet
+    assert 'print("second, pytorch")' in mxnet
     # executed outputs appear in their framework's tab
     jax = [c for c in contents[2].find_all("div", "cell_output")]
     assert jax and "output of cell 1" in jax[0].text()
