@@ -185,9 +185,9 @@ def test_tabbed_site_shows_framework_tabs(sites: Sites) -> None:
     )
     # the second page has no MXNet code: its MXNet tab says so and shows PyTorch's
     second = Page.load(out / "chap" / "second.html")
-    labels = second.root.find_all("label", "sd-tab-label")
-    assert [lb.attrs["data-sync-id"] for lb in labels] == ["pytorch", "mxnet", "jax"]
-    assert ["pb-tab-fill" in lb.classes for lb in labels] == [False, True, False]
+    tab_labels = second.root.find_all("label", "sd-tab-label")
+    assert [lb.attrs["data-sync-id"] for lb in tab_labels] == ["pytorch", "mxnet", "jax"]
+    assert ["pb-tab-fill" in lb.classes for lb in tab_labels] == [False, True, False]
     mxnet = second.root.find_all("div", "sd-tab-content")[1].text()
     assert "This page has no MXNet code; showing PyTorch." in mxnet
     assert 'print("second, pytorch")' in mxnet
