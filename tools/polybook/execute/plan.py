@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from polybook.execute.attach import attach
 from polybook.execute.envs import KERNEL_VARS
 from polybook.execute.gpus import clamp
 from polybook.execute.keys import KeyParts, source_parts
@@ -28,12 +29,14 @@ MANIFEST = ".polybook-execute.json"
 
 @dataclass(slots=True)
 class SplitFile:
-    """A split notebook as read for planning: its bytes' sha256 and JSON; the
-    typed `Notebook` is made only when the run needs it (a notebook that is
-    up to date never does)."""
+    """A split notebook as read for planning: its text, that text decoded, and
+    the sha256 of its bytes; the typed `Notebook` is made only when the run
+    needs it (a notebook that is up to date, or rebuilt from the cache, never
+    does)."""
 
     path: Path
     lang: str
+    text: str
     data: dict[str, Any]
     sha: str
     _notebook: Notebook | None = None
@@ -141,12 +144,13 @@ def read_split(path: Path, lang: str) -> SplitFile:
     with doing(f"execute {lang}", "read", path):
         raw = path.read_bytes()
     try:
-        data = json.loads(raw)
+        text = raw.decode()
+        data = json.loads(text)
         if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
             raise ValueError("not a notebook: no cell list")
     except (ValueError, UnicodeDecodeError) as exc:
         raise _corrupt_split(path, lang, exc) from None
-    return SplitFile(path, lang, data, hashlib.sha256(raw).hexdigest())
+    return SplitFile(path, lang, text, data, hashlib.sha256(raw).hexdigest())
 
 
 def make_item(
@@ -237,12 +241,21 @@ def with_outputs(notebook: Notebook, cells: Sequence[CellOutputs]) -> Notebook |
 
 
 def executed_text(item: Item, cells: list[CellOutputs]) -> str | None:
-    """The split notebook with outputs attached; None if the cells do not fit."""
+    """The split notebook with outputs attached; None if the cells do not fit.
+    A split notebook read from its file, in the model's layout, has them
+    written into its text (`attach`: the same bytes, a tenth of the time)."""
+    if len(cells) != item.code_count:
+        return None
+    execution = {"key": item.key, "gpus": item.gpus}
+    split = item.split
+    if isinstance(split, SplitFile):
+        text = attach(split.text, split.data.get("metadata"), cells, execution)
+        if text is not None:
+            return text
     filled = with_outputs(item.notebook, cells)
     if filled is None:
         return None
-    execution = {"execution": {"key": item.key, "gpus": item.gpus}}
-    return replace(filled, extra={**filled.extra, **execution}).to_json()
+    return replace(filled, extra={**filled.extra, "execution": execution}).to_json()
 
 
 def read_manifest(path: Path) -> dict[str, dict[str, str]]:
