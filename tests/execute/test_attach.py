@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,14 @@ from hypothesis import strategies as st
 from polybook.execute.attach import attach
 from polybook.execute.libdeps import load_index
 from polybook.execute.model import CellOutputs
-from polybook.execute.plan import Item, SplitFile, executed_text, make_item, split_notebooks
+from polybook.execute.plan import (
+    Item,
+    SplitFile,
+    executed_text,
+    make_item,
+    read_split,
+    split_notebooks,
+)
 from polybook.source.book import Book
 from polybook.split.model import Cell, CellKind, Notebook
 from polybook.split.run import split_book
@@ -104,7 +113,7 @@ def varied_notebook(extra: dict[str, Any] | None = None) -> Notebook:
 def _items(notebook: Notebook, text: str | None = None) -> tuple[Item, Item]:
     """The same notebook planned from its file (fast path) and as a model (typed path)."""
     text = notebook.to_json() if text is None else text
-    split = SplitFile(Path("x.ipynb"), notebook.lang, text, json.loads(text), "sha")
+    split = _split_file(text)
     book = Book.open(Path(__file__).parents[1] / "fixtures" / "seedbook")
     library = load_index(Path("/nonexistent/torch.py"), "d2l")
     made = [
@@ -113,6 +122,15 @@ def _items(notebook: Notebook, text: str | None = None) -> tuple[Item, Item]:
     ]
     assert made[0].key == made[1].key
     return made[0], made[1]
+
+
+def _split_file(text: str) -> SplitFile:
+    path = Path(tempfile.mkdtemp()) / "x.ipynb"
+    path.write_text(text, "utf-8")
+    try:
+        return read_split(path, "vi")
+    finally:
+        shutil.rmtree(path.parent)
 
 
 def _outputs(n: int, shift: int = 0) -> list[CellOutputs]:
@@ -126,7 +144,7 @@ def _outputs(n: int, shift: int = 0) -> list[CellOutputs]:
 def _fast(item: Item, cells: list[CellOutputs]) -> str | None:
     assert isinstance(item.split, SplitFile)
     execution = {"key": item.key, "gpus": item.gpus}
-    return attach(item.split.text, item.split.data["metadata"], cells, execution)
+    return attach(item.split.text, item.split.metadata, cells, execution)
 
 
 def test_every_output_kind_writes_the_typed_bytes() -> None:

@@ -29,37 +29,30 @@ MANIFEST = ".polybook-execute.json"
 
 @dataclass(slots=True)
 class SplitFile:
-    """A split notebook as read for planning: its text, that text decoded, and
-    the sha256 of its bytes; the typed `Notebook` is made only when the run
-    needs it (a notebook that is up to date, or rebuilt from the cache, never
-    does)."""
+    """A split notebook as read for planning: its text, the sha256 of its
+    bytes, and what planning and `executed_text` read of it (its source file,
+    code, metadata). The typed `Notebook` is made from the text only when the
+    run needs it (a notebook that is up to date, or rebuilt from the cache,
+    never does); the decoded tree is not kept: hundreds of them alive would
+    cost the run more in garbage collection than reading them did."""
 
     path: Path
     lang: str
     text: str
-    data: dict[str, Any]
     sha: str
+    file: str  # metadata.polybook.source
+    sources: tuple[str, ...]  # of each code cell, in order
+    metadata: dict[str, Any]  # the notebook's
     _notebook: Notebook | None = None
-
-    @property
-    def file(self) -> str:
-        meta = self.data.get("metadata")
-        polybook = meta.get("polybook") if isinstance(meta, dict) else None
-        return str(polybook.get("source", "")) if isinstance(polybook, dict) else ""
 
     def code_sources(self) -> list[str]:
         """The source of each code cell, in order."""
-        out: list[str] = []
-        for cell in self.data["cells"]:
-            if isinstance(cell, dict) and cell.get("cell_type") == "code":
-                raw = cell.get("source", "")
-                out.append("".join(map(str, raw)) if isinstance(raw, list) else str(raw))
-        return out
+        return list(self.sources)
 
     def notebook(self) -> Notebook:
         if self._notebook is None:
             try:
-                self._notebook = Notebook.from_data(self.data)
+                self._notebook = Notebook.from_json(self.text)
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 raise _corrupt_split(self.path, self.lang, exc) from None
         return self._notebook
@@ -150,7 +143,17 @@ def read_split(path: Path, lang: str) -> SplitFile:
             raise ValueError("not a notebook: no cell list")
     except (ValueError, UnicodeDecodeError) as exc:
         raise _corrupt_split(path, lang, exc) from None
-    return SplitFile(path, lang, text, data, hashlib.sha256(raw).hexdigest())
+    sources: list[str] = []
+    for cell in data["cells"]:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            sources.append("".join(map(str, source)) if isinstance(source, list) else str(source))
+    meta = data.get("metadata")
+    metadata = meta if isinstance(meta, dict) else {}
+    polybook = metadata.get("polybook")
+    file = str(polybook.get("source", "")) if isinstance(polybook, dict) else ""
+    sha = hashlib.sha256(raw).hexdigest()
+    return SplitFile(path, lang, text, sha, file, tuple(sources), metadata)
 
 
 def make_item(
@@ -249,7 +252,7 @@ def executed_text(item: Item, cells: list[CellOutputs]) -> str | None:
     execution = {"key": item.key, "gpus": item.gpus}
     split = item.split
     if isinstance(split, SplitFile):
-        text = attach(split.text, split.data.get("metadata"), cells, execution)
+        text = attach(split.text, split.metadata, cells, execution)
         if text is not None:
             return text
     filled = with_outputs(item.notebook, cells)
