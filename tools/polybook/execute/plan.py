@@ -1,7 +1,8 @@
-"""Planning a run: the split notebooks to consider (each read once into the
-typed `split.model.Notebook`), their cache keys, and the executed notebooks
-(the split notebook, line maps included, with outputs attached by code-cell
-order, which the equal key guarantees to be the same code cells)."""
+"""Planning a run: the split notebooks to consider (each read once; the typed
+`split.model.Notebook` made from it when the run needs one), their cache keys,
+and the executed notebooks (the split notebook, line maps included, with
+outputs attached by code-cell order, which the equal key guarantees to be the
+same code cells)."""
 
 from __future__ import annotations
 
@@ -246,7 +247,8 @@ def with_outputs(notebook: Notebook, cells: Sequence[CellOutputs]) -> Notebook |
 def executed_text(item: Item, cells: list[CellOutputs]) -> str | None:
     """The split notebook with outputs attached; None if the cells do not fit.
     A split notebook read from its file, in the model's layout, has them
-    written into its text (`attach`: the same bytes, a tenth of the time)."""
+    written into its text (`attach`: the typed writer's bytes, without
+    building the typed notebook); any other takes the typed path."""
     if len(cells) != item.code_count:
         return None
     execution = {"key": item.key, "gpus": item.gpus}
