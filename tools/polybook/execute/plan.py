@@ -1,7 +1,8 @@
-"""Planning a run: the split notebooks to consider (each read once into the
-typed `split.model.Notebook`), their cache keys, and the executed notebooks
-(the split notebook, line maps included, with outputs attached by code-cell
-order, which the equal key guarantees to be the same code cells)."""
+"""Planning a run: the split notebooks to consider (each read once; the typed
+`split.model.Notebook` made from it when the run needs one), their cache keys,
+and the executed notebooks (the split notebook, line maps included, with
+outputs attached by code-cell order, which the equal key guarantees to be the
+same code cells)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from polybook.execute.attach import attach
 from polybook.execute.envs import KERNEL_VARS
 from polybook.execute.gpus import clamp
 from polybook.execute.keys import KeyParts, source_parts
@@ -28,35 +30,30 @@ MANIFEST = ".polybook-execute.json"
 
 @dataclass(slots=True)
 class SplitFile:
-    """A split notebook as read for planning: its bytes' sha256 and JSON; the
-    typed `Notebook` is made only when the run needs it (a notebook that is
-    up to date never does)."""
+    """A split notebook as read for planning: its text, the sha256 of its
+    bytes, and what planning and `executed_text` read of it (its source file,
+    code, metadata). The typed `Notebook` is made from the text only when the
+    run needs it (a notebook that is up to date, or rebuilt from the cache,
+    never does); the decoded tree is not kept: hundreds of them alive would
+    cost the run more in garbage collection than reading them did."""
 
     path: Path
     lang: str
-    data: dict[str, Any]
+    text: str
     sha: str
+    file: str  # metadata.polybook.source
+    sources: tuple[str, ...]  # of each code cell, in order
+    metadata: dict[str, Any]  # the notebook's
     _notebook: Notebook | None = None
-
-    @property
-    def file(self) -> str:
-        meta = self.data.get("metadata")
-        polybook = meta.get("polybook") if isinstance(meta, dict) else None
-        return str(polybook.get("source", "")) if isinstance(polybook, dict) else ""
 
     def code_sources(self) -> list[str]:
         """The source of each code cell, in order."""
-        out: list[str] = []
-        for cell in self.data["cells"]:
-            if isinstance(cell, dict) and cell.get("cell_type") == "code":
-                raw = cell.get("source", "")
-                out.append("".join(map(str, raw)) if isinstance(raw, list) else str(raw))
-        return out
+        return list(self.sources)
 
     def notebook(self) -> Notebook:
         if self._notebook is None:
             try:
-                self._notebook = Notebook.from_data(self.data)
+                self._notebook = Notebook.from_json(self.text)
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 raise _corrupt_split(self.path, self.lang, exc) from None
         return self._notebook
@@ -141,12 +138,23 @@ def read_split(path: Path, lang: str) -> SplitFile:
     with doing(f"execute {lang}", "read", path):
         raw = path.read_bytes()
     try:
-        data = json.loads(raw)
+        text = raw.decode()
+        data = json.loads(text)
         if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
             raise ValueError("not a notebook: no cell list")
     except (ValueError, UnicodeDecodeError) as exc:
         raise _corrupt_split(path, lang, exc) from None
-    return SplitFile(path, lang, data, hashlib.sha256(raw).hexdigest())
+    sources: list[str] = []
+    for cell in data["cells"]:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            sources.append("".join(map(str, source)) if isinstance(source, list) else str(source))
+    meta = data.get("metadata")
+    metadata = meta if isinstance(meta, dict) else {}
+    polybook = metadata.get("polybook")
+    file = str(polybook.get("source", "")) if isinstance(polybook, dict) else ""
+    sha = hashlib.sha256(raw).hexdigest()
+    return SplitFile(path, lang, text, sha, file, tuple(sources), metadata)
 
 
 def make_item(
@@ -237,12 +245,22 @@ def with_outputs(notebook: Notebook, cells: Sequence[CellOutputs]) -> Notebook |
 
 
 def executed_text(item: Item, cells: list[CellOutputs]) -> str | None:
-    """The split notebook with outputs attached; None if the cells do not fit."""
+    """The split notebook with outputs attached; None if the cells do not fit.
+    A split notebook read from its file, in the model's layout, has them
+    written into its text (`attach`: the typed writer's bytes, without
+    building the typed notebook); any other takes the typed path."""
+    if len(cells) != item.code_count:
+        return None
+    execution = {"key": item.key, "gpus": item.gpus}
+    split = item.split
+    if isinstance(split, SplitFile):
+        text = attach(split.text, split.metadata, cells, execution)
+        if text is not None:
+            return text
     filled = with_outputs(item.notebook, cells)
     if filled is None:
         return None
-    execution = {"execution": {"key": item.key, "gpus": item.gpus}}
-    return replace(filled, extra={**filled.extra, **execution}).to_json()
+    return replace(filled, extra={**filled.extra, "execution": execution}).to_json()
 
 
 def read_manifest(path: Path) -> dict[str, dict[str, str]]:

@@ -124,22 +124,32 @@ class RunState:
         if text is None:
             return False
         data = text.encode()
-        try:
-            same = item.executed_path.read_bytes() == data
-        except OSError:
-            same = False
+        digest = hashlib.sha256(data).hexdigest()
         with doing(self.action):
-            if not same:
+            if not self._holds(item, data, digest):
                 checkpoint("outputs-writing", item.label)
                 write_atomic(item.executed_path, data)
             self.cache.set_record(item.lang, item.framework, item.page, item.key, seconds)
         self.manifest[item.manifest_key] = {
             "split": item.split_sha,
             "key": item.key,
-            "executed": hashlib.sha256(data).hexdigest(),
+            "executed": digest,
             "seconds": f"{seconds:.3f}",  # what running it took (saved by a rerun)
         }
         return True
+
+    def _holds(self, item: Item, data: bytes, digest: str) -> bool:
+        """Whether the executed notebook on disk is `data` already (then it is
+        not written again). When the manifest recorded other bytes for it, it
+        is not, and is not read to tell (a file a run wrote without recording
+        it, then interrupted, is merely written again)."""
+        seen = self.manifest.get(item.manifest_key)
+        if seen is not None and seen.get("executed") != digest:
+            return False
+        try:
+            return item.executed_path.read_bytes() == data
+        except OSError:
+            return False
 
     def forget(self, item: Item) -> None:
         self.manifest.pop(item.manifest_key, None)
