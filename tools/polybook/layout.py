@@ -5,6 +5,8 @@ the next one reads.
     _build/executed/<lang>/<framework>/<page>.ipynb  executed notebooks
     _build/work/                                     kernels' working directories
     _build/cache/                                    execution cache (execute.cache_dir)
+    _build/verified/<sha of folder>.json             checksums verified per stat (verified.py),
+                                                     one per output folder, wherever it is
     _build/render/<lang>/<site>/                     a site's generated Sphinx project
     _build/html/<lang>/<site>/                       a site (<site>: a framework or "all")
     _build/render-pdf/<lang>/<framework>/            a PDF's Sphinx project and LaTeX run
@@ -19,6 +21,8 @@ The Makefile fragments (`tools/make/*.mk`) spell the same paths at the shell edg
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +57,13 @@ class BuildLayout:
     @property
     def cache(self) -> Path:
         return self.root / self.cache_dir
+
+    def verified(self, out: Path) -> Path:
+        """The stat-gated checksums (`polybook.verified`) of the files of the
+        output folder `out` (keyed by its absolute path: `split --out` may
+        point anywhere) and of the files its stage reads back."""
+        name = hashlib.sha256(os.path.abspath(out).encode()).hexdigest()[:16]
+        return self.build / "verified" / f"{name}.json"
 
     def render(self, lang: str, site: str) -> Path:
         """The generated Sphinx project (and Sphinx's state) of a site."""

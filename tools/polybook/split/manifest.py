@@ -4,10 +4,12 @@ the sha256 of each notebook written."""
 
 from __future__ import annotations
 
-import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from polybook.verified import Verified
 
 MANIFEST = ".polybook-split.json"
 
@@ -36,33 +38,29 @@ class ManifestEntry:
         checked = {str(k): str(v) for k, v in sums.items()} if isinstance(sums, dict) else {}
         return cls(str(data.get("fingerprint")), written, diagnostics, checked)
 
-    def current(self, out: Path, fingerprint: str, selected: set[str]) -> tuple[bool, list[str]]:
+    def current(
+        self, out: Path, fingerprint: str, selected: set[str], verified: Verified
+    ) -> tuple[bool, list[str]]:
         """Whether every selected notebook of the page is on disk, up to date and
-        intact (its bytes' sha256 is the one recorded); and the selected
-        notebooks that are on disk but damaged."""
+        intact (its bytes' sha256 is the one recorded; `verified` knows it
+        without reading the file when its stat did not change); and the
+        selected notebooks that are on disk but damaged."""
         if self.fingerprint != fingerprint:
             return False, []
         ok, damaged = True, []
+        base = os.fspath(out)
         for rel, source in self.outputs.items():
             if rel.split("/", 1)[0] not in selected:
                 continue
             if source != fingerprint:
                 ok = False
                 continue
-            digest = _sha256(out / rel)
+            digest = verified.sha256(f"{base}/{rel}")
             if digest is None or digest != self.sums.get(rel):
                 ok = False
                 if digest is not None and rel in self.sums:
                     damaged.append(rel)
         return ok, damaged
-
-
-def _sha256(path: Path) -> str | None:
-    """The sha256 of a file's bytes; None when it cannot be read."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 def read_manifest(path: Path) -> dict[str, ManifestEntry]:
@@ -75,9 +73,3 @@ def read_manifest(path: Path) -> dict[str, ManifestEntry]:
     entries = {rel: ManifestEntry.load(value) for rel, value in raw.items()}
     return {rel: entry for rel, entry in entries.items() if entry is not None}
 
-
-def read_text(path: Path) -> str | None:
-    try:
-        return path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None

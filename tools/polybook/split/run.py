@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from polybook import __version__
@@ -25,10 +25,11 @@ from polybook.pages import map_pages
 from polybook.source.book import Book
 from polybook.source.model import CodeCell, Page
 from polybook.split.aliases import AliasTable
-from polybook.split.manifest import MANIFEST, ManifestEntry, read_manifest, read_text
+from polybook.split.manifest import MANIFEST, ManifestEntry, read_manifest
 from polybook.split.model import Cell, Notebook
 from polybook.split.notebook import Resolved, build_code_notebook, build_notebook
 from polybook.split.select import ExistenceRule, page_frameworks
+from polybook.verified import Stamp, Verified, stamp
 
 
 @dataclass(slots=True)
@@ -212,7 +213,8 @@ class _Done:
     rel: str
     frameworks: tuple[str, ...]
     diagnostics: tuple[Diagnostic, ...]
-    sums: tuple[tuple[str, str], ...] = ()  # (framework, sha256) of each notebook written
+    # (framework, sha256, stat right after the write) of each notebook written
+    sums: tuple[tuple[str, str, Stamp | None], ...] = ()
 
 
 def _work(job: _Job) -> _Done:
@@ -221,19 +223,20 @@ def _work(job: _Job) -> _Done:
         page = book.read(job.lang, job.rel)
     specs = {fw: kernelspec(book, fw) for fw in job.ordered}
     split = split_page(page, job.ordered, job.rule, book_aliases(book, job.rewrite), specs)
-    sums: list[tuple[str, str]] = []
+    sums: list[tuple[str, str, Stamp | None]] = []
     for fw, notebook in split.notebooks.items():
         if fw in job.selected:
             data = notebook.to_json().encode("utf-8")
             checkpoint("split-writing", f"{fw}/{job.rel}")
+            path = notebook_path(job.out, fw, job.rel)
             with doing(f"split {job.lang}"):
-                write_atomic(notebook_path(job.out, fw, job.rel), data)
-            sums.append((fw, hashlib.sha256(data).hexdigest()))
+                write_atomic(path, data)
+            sums.append((fw, hashlib.sha256(data).hexdigest(), stamp(path)))
     diagnostics = (*page.structure, *split.diagnostics)
     return _Done(job.rel, tuple(split.notebooks), diagnostics, tuple(sums))
 
 
-def _remove(out: Path, outputs: list[str], action: str) -> list[Path]:
+def _remove(out: Path, outputs: list[str], action: str, verified: Verified) -> list[Path]:
     removed = []
     for rel in outputs:
         path = out / rel
@@ -241,6 +244,7 @@ def _remove(out: Path, outputs: list[str], action: str) -> list[Path]:
             with doing(action, "remove"):
                 path.unlink()
             removed.append(path)
+        verified.forget(path)
     return removed
 
 
@@ -276,6 +280,7 @@ def split_book(
     result = SplitResult()
     manifest_path = out / MANIFEST
     manifest = read_manifest(manifest_path)
+    verified = Verified.open(book.layout.verified(out), out)
     new_manifest: dict[str, ManifestEntry] = {}
     todo: list[_Job] = []
     fingerprints: dict[str, str] = {}
@@ -290,7 +295,7 @@ def split_book(
         fingerprint = _fingerprint(settings, data, rule, rewrite_aliases)
         fingerprints[rel] = fingerprint
         old = manifest.get(rel)
-        current, damaged = (False, []) if old is None else old.current(out, fingerprint, selected)
+        current, damaged = (False, []) if old is None else old.current(out, fingerprint, selected, verified)
         if old is not None and current:
             new_manifest[rel] = old
             result.unchanged += 1
@@ -308,20 +313,21 @@ def split_book(
         previous = manifest.get(rel)
         written: dict[str, str] = {}
         sums: dict[str, str] = {}
-        new_sums = dict(item.sums)
+        new_sums = {fw: (digest, stat) for fw, digest, stat in item.sums}
         for fw in item.frameworks:
             path = notebook_path(out, fw, rel)
             key = path.relative_to(out).as_posix()
             if fw in selected:  # written by `_work`
                 result.written.append(path)
                 written[key] = fingerprints[rel]
-                sums[key] = new_sums[fw]
+                sums[key], stat = new_sums[fw]
+                verified.record(path, sums[key], stat)
             else:  # left as it was: current only if it already was
                 written[key] = previous.outputs.get(key, "") if previous else ""
                 if previous is not None and key in previous.sums:
                     sums[key] = previous.sums[key]
         stale = [o for o in previous.outputs if o not in written] if previous else []
-        result.removed.extend(_remove(out, stale, action))
+        result.removed.extend(_remove(out, stale, action, verified))
         result.diagnostics.extend(diagnostics)
         new_manifest[rel] = ManifestEntry(
             fingerprints[rel],
@@ -331,11 +337,40 @@ def split_book(
         )
     for rel, entry in manifest.items():
         if rel not in new_manifest:
-            result.removed.extend(_remove(out, list(entry.outputs), action))
-    saved = {rel: asdict(entry) for rel, entry in sorted(new_manifest.items())}
+            result.removed.extend(_remove(out, list(entry.outputs), action, verified))
+    _save_manifest(manifest_path, manifest, new_manifest, verified, action, lang)
+    verified.save()
+    return result
+
+
+def _save_manifest(
+    path: Path,
+    old: dict[str, ManifestEntry],
+    new: dict[str, ManifestEntry],
+    verified: Verified,
+    action: str,
+    lang: str,
+) -> None:
+    """Write the manifest unless the file holds it already: a rerun writes
+    nothing. A manifest equal to the one read from a file that did not change
+    since it was written or verified (its stat) is not even serialised."""
+    if old == new and verified.trusted(path) is not None:
+        return
+    saved = {rel: _entry_json(entry) for rel, entry in sorted(new.items())}
     text = json.dumps(saved, indent=1, sort_keys=True) + "\n"
-    if manifest != new_manifest or read_text(manifest_path) != text:  # a rerun writes nothing
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if old != new or verified.sha256(path) != digest:
         checkpoint("split-manifest", lang)
         with doing(action):
-            write_atomic(manifest_path, text)
-    return result
+            write_atomic(path, text)
+        verified.record(path, digest)
+
+
+def _entry_json(entry: ManifestEntry) -> dict[str, object]:
+    """`asdict(entry)`, without its deep copies."""
+    return {
+        "fingerprint": entry.fingerprint,
+        "outputs": entry.outputs,
+        "diagnostics": entry.diagnostics,
+        "sums": entry.sums,
+    }
