@@ -26,11 +26,15 @@ def cmd_execute(book: Book, args: argparse.Namespace) -> int:
 
     lang = lang_arg(book, args.lang)
     frameworks = frameworks_arg(book, lang, args.framework)
+    refused = None
     if not args.no_split:
         from polybook.graph import split_language
 
-        print(split_language(book, lang, frameworks).line(), flush=True)
-    refused = book.refused_pages(lang)  # links out of the book: never split or executed
+        split = split_language(book, lang, frameworks)
+        print(split.line(), flush=True)
+        refused = split.result.refused
+    if refused is None:
+        refused = book.refused_pages(lang)  # links out of the book: never split or executed
     for diagnostic in refused:
         print(diagnostic.format(), file=sys.stderr)
     if not book.config.execute.enabled:  # [build] eval_notebook = False

@@ -18,7 +18,6 @@ from pathlib import Path
 from polybook.execute.cache import Cache
 from polybook.execute.envs import FrameworkEnv, resolve_env
 from polybook.execute.gpus import GpuPool
-from polybook.execute.loop import run_loop
 from polybook.execute.model import (
     ExecuteSummary,
     Origin,
@@ -123,6 +122,8 @@ def execute_book(book: Book, options: ExecuteOptions) -> ExecuteSummary:
             state.reporter.begin(len(items), todo, sum(state.expected.values()))
             checkpoint("notebooks-planned", f"{todo} to run")
             if tasks:
+                from polybook.execute.loop import run_loop  # asyncio: only to run something
+
                 summary.interrupted = run_loop(
                     lambda: _schedule(state, tasks, options, devices, work_root, envs)
                 )

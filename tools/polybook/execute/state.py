@@ -38,6 +38,7 @@ from polybook.faults import doing
 from polybook.files import write_atomic
 from polybook.interrupt import checkpoint
 from polybook.source.book import Book
+from polybook.verified import Verified
 
 
 @dataclass(slots=True)
@@ -66,6 +67,9 @@ class RunState:
         self.book, self.options, self.cache, self.out_dir = book, options, cache, out_dir
         self.reporter: Reporter = options.reporter or PlainReporter()
         self.manifest = read_manifest(out_dir / MANIFEST)
+        self._read = dict(self.manifest)  # as read (its entries are replaced, never changed)
+        # what the executed notebooks and the cache entries were verified to hold
+        self.verified = Verified.open(book.layout.verified(out_dir), out_dir)
         self.action = f"execute {options.lang}"
         self.reports: dict[str, NotebookReport] = {}
         self.groups: dict[str, list[Item]] = {}
@@ -98,19 +102,19 @@ class RunState:
 
     def up_to_date(self, item: Item) -> bool:
         """The executed notebook is current and intact (the sha256 the manifest
-        recorded), and so is the cache entry it came from."""
+        recorded), and so is the cache entry it came from. A file whose stat
+        is the one recorded when it was last verified is not read again."""
         seen = self.manifest.get(item.manifest_key)
         if seen is None or seen.get("split") != item.split_sha or seen.get("key") != item.key:
             return False
-        try:
-            digest = hashlib.sha256(item.executed_path.read_bytes()).hexdigest()
-        except OSError:
+        digest = self.verified.sha256(item.executed_path)
+        if digest is None:
             return False
         if digest != seen.get("executed"):
             if "executed" in seen:
                 self.damaged(item, f"executed notebook {item.executed_path}", "written again")
             return False
-        if self.cache.intact(item.key) is False:
+        if self.cache.intact(item.key, self.verified) is False:
             self.damaged(item, f"cache entry {self.cache.object_path(item.key)}", "executed again")
             return False
         return True
@@ -157,10 +161,23 @@ class RunState:
             item.executed_path.unlink(missing_ok=True)
 
     def save_manifest(self) -> None:
+        """Write the manifest unless the file holds it already (a manifest
+        equal to the one read from a file whose stat did not change since it
+        was written or verified is not even serialised); then the state of
+        `verified`."""
         checkpoint("manifest-writing")
-        text = json.dumps(dict(sorted(self.manifest.items())), indent=1, sort_keys=True)
-        with doing(self.action):
-            write_atomic(self.out_dir / MANIFEST, text.encode() + b"\n")
+        path = self.out_dir / MANIFEST
+        changed = self.manifest != self._read
+        if changed or self.verified.trusted(path) is None:
+            text = json.dumps(dict(sorted(self.manifest.items())), indent=1, sort_keys=True)
+            data = text.encode() + b"\n"
+            digest = hashlib.sha256(data).hexdigest()
+            if changed or self.verified.sha256(path) != digest:
+                with doing(self.action):
+                    write_atomic(path, data)
+                self.verified.record(path, digest)
+            self._read = dict(self.manifest)
+        self.verified.save()
 
     def finish(self, task: Task, result: Result) -> bool:
         group = self.groups[task.key]

@@ -39,6 +39,7 @@ class SplitResult:
     pages: int = 0  # pages of the language
     removed: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    refused: list[Diagnostic] = field(default_factory=list)  # pages leading out (in diagnostics too)
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,7 +287,8 @@ def split_book(
     fingerprints: dict[str, str] = {}
     settings = split_settings(book, lang)
     page_set = book.page_set(lang)
-    result.diagnostics.extend(book.refused_pages(lang, page_set))  # links out: never split
+    result.refused = book.refused_pages(lang, page_set)  # links out: never split
+    result.diagnostics.extend(result.refused)
     action = f"split {lang}"
     for rel in page_set.notebooks:  # non-notebook pages get none
         page_path = book.lang_root(lang) / rel
