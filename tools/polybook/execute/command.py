@@ -9,9 +9,12 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from polybook.execute.model import ExecuteSummary, Status
 from polybook.source.book import Book
+
+if TYPE_CHECKING:  # the model costs every command's start-up 5 ms; only execute needs it
+    from polybook.execute.model import ExecuteSummary
 
 
 def cmd_execute(book: Book, args: argparse.Namespace) -> int:
@@ -95,6 +98,7 @@ def print_dry_run(summary: ExecuteSummary, explain: bool) -> None:
     reasons), and, with `explain`, where every other notebook's outputs
     would come from."""
     from polybook.execute.cost import cost_line, origin_text
+    from polybook.execute.model import Status
     from polybook.execute.progress import reason_lines
 
     for report in summary.reports:
