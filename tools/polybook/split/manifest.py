@@ -72,4 +72,3 @@ def read_manifest(path: Path) -> dict[str, ManifestEntry]:
         return {}
     entries = {rel: ManifestEntry.load(value) for rel, value in raw.items()}
     return {rel: entry for rel, entry in entries.items() if entry is not None}
-

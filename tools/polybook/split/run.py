@@ -39,7 +39,9 @@ class SplitResult:
     pages: int = 0  # pages of the language
     removed: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    refused: list[Diagnostic] = field(default_factory=list)  # pages leading out (in diagnostics too)
+    refused: list[Diagnostic] = field(
+        default_factory=list
+    )  # pages leading out (in diagnostics too)
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,7 +299,9 @@ def split_book(
         fingerprint = _fingerprint(settings, data, rule, rewrite_aliases)
         fingerprints[rel] = fingerprint
         old = manifest.get(rel)
-        current, damaged = (False, []) if old is None else old.current(out, fingerprint, selected, verified)
+        current, damaged = (
+            (False, []) if old is None else old.current(out, fingerprint, selected, verified)
+        )
         if old is not None and current:
             new_manifest[rel] = old
             result.unchanged += 1
