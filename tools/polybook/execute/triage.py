@@ -12,7 +12,6 @@ from pathlib import Path
 from polybook.execute.basis import Basis
 from polybook.execute.cache import Cache, Entry
 from polybook.execute.envs import EnvManifest, FrameworkEnv
-from polybook.execute.explain import explain
 from polybook.execute.libdeps import LibIndex, load_index
 from polybook.execute.libsites import SiteFinder
 from polybook.execute.model import Reason
@@ -115,6 +114,8 @@ def triage(
             if entry is not None:
                 out.cached.append((item, entry))
                 continue
+        from polybook.execute.explain import explain  # (difflib) only for what runs
+
         out.groups.setdefault(item.key, []).append(item)
         library = sites.library(item.framework, context.libraries[item.framework])
         env = context.manifests.get(item.framework)
