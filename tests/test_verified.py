@@ -227,3 +227,29 @@ def test_the_state_of_a_folder_is_named_by_its_absolute_path(
     assert named == layout.verified(tmp_path / "elsewhere")
     assert named.parent == tmp_path / "book" / "_build" / "verified"
     assert named != layout.verified(tmp_path / "book" / "_build" / "split" / "en")
+
+
+def test_a_state_whose_folder_is_gone_is_removed_when_another_is_written(
+    tmp_path: Path,
+) -> None:
+    layout = BuildLayout(tmp_path / "book")
+    folders = [tmp_path / "gone", tmp_path / "kept", tmp_path / "written"]
+    for folder in folders:
+        folder.mkdir()
+        (folder / "page.ipynb").write_bytes(b"{}\n")
+        first = Verified.open(layout.verified(folder), folder)
+        assert first.sha256(folder / "page.ipynb") == sha(b"{}\n")
+        first.save()
+    (tmp_path / "gone" / "page.ipynb").unlink()
+    (tmp_path / "gone").rmdir()
+    assert {p.name for p in (layout.build / "verified").iterdir()} == {
+        layout.verified(f).name for f in folders
+    }
+    written = tmp_path / "written"
+    again = Verified.open(layout.verified(written), written)
+    (written / "new.ipynb").write_bytes(b"[]\n")
+    assert again.sha256(written / "new.ipynb") == sha(b"[]\n")
+    again.save()
+    assert {p.name for p in (layout.build / "verified").iterdir()} == {
+        layout.verified(f).name for f in folders[1:]
+    }

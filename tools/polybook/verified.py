@@ -35,6 +35,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 FORMAT = 1
@@ -184,3 +185,20 @@ class Verified:
         with contextlib.suppress(OSError):
             write_atomic(self.state, json.dumps(data, separators=(",", ":")) + "\n")
             self._changed = False
+            _remove_orphans(self.state)
+
+
+_HEAD = re.compile(rb'\{"format":\d+,"root":("(?:[^"\\]|\\.)*")')
+
+
+def _remove_orphans(state: Path) -> None:
+    """Remove the other states beside `state` whose output folder is gone
+    (`split --out` into folders made and removed, e.g. by tests)."""
+    for other in state.parent.glob("*.json"):
+        if other == state:
+            continue
+        with contextlib.suppress(OSError, ValueError):
+            with open(other, "rb") as handle:
+                head = _HEAD.match(handle.read(8192))
+            if head is not None and not os.path.isdir(json.loads(head.group(1))):
+                other.unlink()
