@@ -39,9 +39,8 @@ class SplitResult:
     pages: int = 0  # pages of the language
     removed: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    refused: list[Diagnostic] = field(
-        default_factory=list
-    )  # pages leading out (in diagnostics too)
+    # the pages left out because they lead out of the book (in `diagnostics` too)
+    refused: list[Diagnostic] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
