@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from polybook import __version__
 from polybook.diagnostics import Code, Diagnostic
@@ -24,12 +25,14 @@ from polybook.interrupt import checkpoint
 from polybook.pages import map_pages
 from polybook.source.book import Book
 from polybook.source.model import CodeCell, Page
-from polybook.split.aliases import AliasTable
 from polybook.split.manifest import MANIFEST, ManifestEntry, read_manifest
-from polybook.split.model import Cell, Notebook
-from polybook.split.notebook import Resolved, build_code_notebook, build_notebook
 from polybook.split.select import ExistenceRule, page_frameworks
 from polybook.verified import Stamp, Verified, stamp
+
+if TYPE_CHECKING:  # what splits a page: a rerun with nothing to split never imports it
+    from polybook.split.aliases import AliasTable
+    from polybook.split.model import Cell, Notebook
+    from polybook.split.notebook import Resolved
 
 
 @dataclass(slots=True)
@@ -71,6 +74,8 @@ def split_page(
     the others keep their source, with its map. Without `markdown` the
     notebooks hold their code cells only (what the library reads).
     """
+    from polybook.split.notebook import build_code_notebook, build_notebook
+
     diagnostics: list[Diagnostic] = []
     frameworks = page_frameworks(page, ordered, rule)
     default = ordered[0]
