@@ -177,7 +177,7 @@ def test_pages_filter_and_junit(book: TinyBook) -> None:
 
 
 def test_kernel_temporary_files_stay_in_the_build_and_go_with_the_kernel(book: TinyBook) -> None:
-    """A kernel's TMPDIR is a folder of its own under `_build/work/.tmp`,
+    """A kernel's TMPDIR is a folder of its own under `_build/work/.scratch`,
     removed when the kernel is: scratch files (TensorFlow writes its autograph
     sources there) neither land in the machine's /tmp nor outlive the run."""
     code = (
@@ -191,5 +191,5 @@ def test_kernel_temporary_files_stay_in_the_build_and_go_with_the_kernel(book: T
     assert outcome.code == 0, outcome.err
     printed = outputs_text(book.executed_notebook("ch/a.md")).split()
     scratch = Path(printed[printed.index("scratch") + 1])
-    assert scratch.parent == book.root / "_build" / "work" / ".tmp"
+    assert scratch.parent == book.root / "_build" / "work" / ".scratch"
     assert not scratch.exists()

@@ -4,6 +4,7 @@ the next one reads.
     _build/split/<lang>/<framework>/<page>.ipynb     split notebooks
     _build/executed/<lang>/<framework>/<page>.ipynb  executed notebooks
     _build/work/                                     kernels' working directories
+    _build/work/.scratch/<key>.<pid>/                a kernel's TMPDIR (removed with it)
     _build/cache/                                    execution cache (execute.cache_dir)
     _build/verified/<sha of folder>.json             checksums verified per stat (verified.py),
                                                      one per output folder, wherever it is

@@ -134,7 +134,7 @@ async def run_notebook(
     # the kernel's temporary files (TMPDIR), removed with the kernel: a
     # framework's scratch files (TensorFlow's autograph sources, say) stay
     # inside the build and do not outlive the run
-    scratch = work_root / ".tmp" / f"{task.key}.{os.getpid()}"
+    scratch = work_root / ".scratch" / f"{task.key}.{os.getpid()}"
     with doing(f"execute {task.lang}/{task.framework}"):
         workdir.mkdir(parents=True, exist_ok=True)
         log_path.parent.mkdir(parents=True, exist_ok=True)
