@@ -106,3 +106,21 @@ def test_a_cache_entry_damaged_with_its_size_and_mtime_set_back_is_executed_agai
     assert len(others) == 2 and cached.payloads  # the damaged entry was read, no other
     assert not [data for data in cached.payloads if data in others]
     assert entry.read_bytes() == original
+
+
+def test_a_notebook_written_by_a_run_is_trusted_by_the_next_without_being_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`materialize` records each executed notebook it writes: the first rerun
+    after a run does not hash them again."""
+    book = prose_book(tmp_path)
+    assert run(*execute_argv(book)).code == 0
+    build = book.root / "_build"
+    executed = sorted((build / "executed" / "en").rglob("*.ipynb"))
+    assert len(executed) == 3
+    for state in (build / "verified").iterdir():
+        settle(state, executed)
+    hashed = Hashed(monkeypatch)
+    rerun = run(*execute_argv(book))
+    assert (rerun.code, rerun.err) == (0, "")
+    assert not [p for p in hashed.paths if Path(p) in executed]
