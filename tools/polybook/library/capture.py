@@ -74,6 +74,8 @@ def capture(source: str) -> Capture:
     result = Capture()
     covered = -1  # last line index taken by an earlier mark
     for i, line in enumerate(lines):
+        if "@save" not in line:
+            continue
         found = MARK.search(line)
         if found is None:
             continue
@@ -101,6 +103,11 @@ def _leading_spaces(line: str) -> int:
     return len(line) - len(line.lstrip())
 
 
+def has_switch(source: str, library: str) -> bool:
+    """Whether `source` holds a framework switch `textual_select` resolves."""
+    return _SELECTED in source or f"{library}.USE_" in source
+
+
 def textual_select(source: str, framework: str, library: str) -> tuple[list[str], list[int]]:
     """The old toolchain's textual resolution of framework switches.
 
@@ -113,12 +120,12 @@ def textual_select(source: str, framework: str, library: str) -> tuple[list[str]
     """
     lines = source.split("\n")
     use = f"{library}.USE_"
-    if any(_SELECTED in line for line in lines):
+    if _SELECTED in source:
         mark = _SELECTED
 
         def keeps(line: str) -> bool:
             return f'"{framework}"' in line or f"'{framework}'" in line
-    elif any(use in line for line in lines):
+    elif use in source:
         mark = use
 
         def keeps(line: str) -> bool:

@@ -27,11 +27,12 @@ The section note's label is looked up like this:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from polybook.diagnostics import Code, Diagnostic
-from polybook.library.capture import Capture, capture, has_mark, textual_select
+from polybook.library.capture import Capture, capture, has_mark, has_switch, textual_select
 from polybook.library.imports import normalise_imports
 from polybook.library.model import Mode, SavedBlock
 from polybook.library.notes import add_notes, add_notes_clean
@@ -59,58 +60,75 @@ def library_split(page: Page, ordered: tuple[str, ...], mode: Mode) -> PageSplit
 
 
 @dataclass(frozen=True, slots=True)
-class _Item:
-    """A cell of the page as the old toolchain cuts it: prose or code."""
-
-    cell: CodeCell | None
-    labels: tuple[str, ...] = ()  # `sec_` labels of a prose cell, in order
-
-
-def _items(page: Page) -> list[_Item]:
+class _Items:
     """The page as the old toolchain's cells: the prose between two code fences
-    (the dropped `%load_ext d2lbook.tab` cell cuts it too) and the code cells."""
-    items: list[_Item] = []
-    # the labels a prose cell can carry for the old toolchain, in line order
+    (the dropped `%load_ext d2lbook.tab` cell cuts it too) and the code cells.
+
+    Each cell is known by its first page line and, for a code cell, the cell;
+    the labels a prose cell can carry for the compat note are looked up by line
+    (`label_before`): they lie in prose cells only, so the labels of the cells
+    before a given one are those above its first line.
+    """
+
+    starts: tuple[int, ...]  # first page line of each cell
+    cells: tuple[CodeCell | None, ...]  # the code cell, None for prose
+
+
+def _items(page: Page) -> _Items:
+    starts: list[int] = []
+    cells: list[CodeCell | None] = []
+    first = 0  # first line of the prose gathered so far (0: none)
+    text = False  # whether that prose has any non-blank text
+    last_end = 0
+    interact = page.interact_line
+    for block in page.blocks:
+        if isinstance(block, CodeCell):
+            if text:
+                starts.append(first)
+                cells.append(None)
+            first, text = 0, False
+            starts.append(block.line)
+            cells.append(block)
+        else:
+            if interact is not None and last_end < interact < block.line:
+                if text:
+                    starts.append(first)
+                    cells.append(None)
+                first, text = 0, False
+            if not first:
+                first = block.line
+            text = text or bool(block.text.strip())
+        last_end = block.end_line
+    if text:
+        starts.append(first)
+        cells.append(None)
+    return _Items(tuple(starts), tuple(cells))
+
+
+def _section_labels(page: Page) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """The lines and names of the labels a prose cell can carry for the old
+    toolchain's notes (`sec_` in the name, not an equation's), in line order."""
     wanted = [
         label
         for label in page.labels
         if "sec_" in label.name and label.kind is not LabelKind.EQUATION
     ]
-    span: list[int] = []  # first and last line of the prose gathered so far
-    text = False  # whether that prose has any non-blank text
-    last_end = 0
-
-    def flush() -> None:
-        nonlocal text
-        if span and text:
-            first, last = span[0], span[-1]
-            labels = tuple(label.name for label in wanted if first <= label.line <= last)
-            items.append(_Item(None, labels))
-        span.clear()
-        text = False
-
-    interact = page.interact_line
-    for block in page.blocks:
-        if isinstance(block, CodeCell):
-            flush()
-            items.append(_Item(block))
-        else:
-            if interact is not None and last_end < interact < block.line:
-                flush()
-            span[1:] = [block.end_line]
-            if len(span) == 1:
-                span.insert(0, block.line)
-            text = text or bool(block.text.strip())
-        last_end = block.end_line
-    flush()
-    return items
+    return tuple(label.line for label in wanted), tuple(label.name for label in wanted)
 
 
-def _compat_label(items: list[_Item], index: int) -> str:
-    for item in reversed(items[: index - 1]):
-        if item.labels:
-            return item.labels[-1]
-    return ""
+def _compat_label(
+    labels: tuple[tuple[int, ...], tuple[str, ...]], kept: list[int], index: int
+) -> str:
+    """The note label of the kept cell `index` (`kept`: the first lines of the
+    cells a framework keeps): the last label of the prose cells before the one
+    right above it (index 0: of every cell but the last, as the old toolchain's
+    negative index reads)."""
+    lines, names = labels
+    if not names:
+        return ""
+    limit = kept[index - 1] if index else kept[-1]
+    found = bisect_left(lines, limit)
+    return names[found - 1] if found else ""
 
 
 def _clean_label(page: Page, cell: CodeCell) -> str:
@@ -154,31 +172,39 @@ class PageCollector:
         if not any(has_mark(cell.source) for cell in page.code_cells):
             return out, diagnostics
         items = _items(page)
+        saves = {  # the fence lines of the python cells with a save mark
+            cell.line
+            for cell in items.cells
+            if cell is not None and cell.language == "python" and has_mark(cell.source)
+        }
+        compat = self.mode is Mode.COMPAT
+        labels = _section_labels(page) if compat else ((), ())
         # A cell shared by several frameworks usually gives each the same code:
         # its block (and diagnostics) is computed once.
-        done: dict[tuple[tuple[str, ...], tuple[int, ...], str], SavedBlock | None] = {}
+        done: dict[tuple[str, tuple[int, ...], str], SavedBlock | None] = {}
         for fw in self.frameworks:
             notebook = split.notebooks.get(fw)
             if notebook is None:
                 continue
             code = {cell.line: cell for cell in notebook.code_cells}
-            kept = [i for i in items if i.cell is None or i.cell.line in code]
+            kept: list[int] = []  # first lines of the cells this framework keeps
+            saving: list[tuple[int, CodeCell]] = []  # (index in kept, cell) of saving cells
+            for start, cell in zip(items.starts, items.cells, strict=True):
+                if cell is not None:
+                    if cell.line not in code:
+                        continue
+                    if cell.line in saves:
+                        saving.append((len(kept), cell))
+                kept.append(start)
             blocks: list[SavedBlock] = []
-            for index, item in enumerate(kept):
-                cell = item.cell
-                if cell is None or cell.language != "python" or not has_mark(cell.source):
-                    continue
-                label = (
-                    _compat_label(kept, index)
-                    if self.mode is Mode.COMPAT
-                    else _clean_label(page, cell)
-                )
-                lines, book = _code(code[cell.line], fw, cell.line in split.resolved, self.library)
-                key = (tuple(lines), book, label)
+            for index, cell in saving:
+                label = _compat_label(labels, kept, index) if compat else _clean_label(page, cell)
+                source, book = _code(code[cell.line], fw, cell.line in split.resolved, self.library)
+                key = (source, book, label)
                 if key in done:
                     block = done[key]
                 else:
-                    block = done[key] = self._block(page.file, lines, book, label, diagnostics)
+                    block = done[key] = self._block(page.file, source, book, label, diagnostics)
                 if block is not None:
                     blocks.append(block)
             out[fw] = blocks
@@ -187,25 +213,25 @@ class PageCollector:
     def _block(
         self,
         file: str,
-        lines: list[str],
+        source: str,
         book: tuple[int, ...],
         label: str,
         found: list[Diagnostic],
     ) -> SavedBlock | None:
         """The block a cell's code for one framework saves (`book`: the page line
-        of each of its `lines`), its diagnostics appended to `found`."""
-        source = "\n".join(lines)
-        statements = capture_statements(source) if self.mode is Mode.CLEAN else None
-        taken = statements or capture(source)
+        of each line of `source`), its diagnostics appended to `found`."""
+        clean = self.mode is Mode.CLEAN
+        taken = (capture_statements(source) if clean else None) or capture(source)
+        last = len(book) - 1
 
         def line_of(index: int) -> int:
-            return book[min(index, len(book) - 1)]
+            return book[min(index, last)]
 
         _mark_diagnostics(file, taken, line_of, found)
         if not taken.lines or not taken.text.strip():
             return None
-        body = _dedent(taken.lines) if self.mode is Mode.CLEAN else taken.lines
-        body_lines = [line_of(i) for i in taken.origin]
+        body = _dedent(taken.lines) if clean else taken.lines
+        body_lines = [book[min(i, last)] for i in taken.origin]
         normalised = normalise_imports("\n".join(body), self.first_party)
         for index in normalised.skipped:
             found.append(
@@ -221,26 +247,27 @@ class PageCollector:
         text, text_lines = _strip(normalised.text, [body_lines[i] for i in normalised.origin])
         if not text:
             return None
-        noted = add_notes_clean(text, label) if self.mode is Mode.CLEAN else None
+        noted = add_notes_clean(text, label) if clean else None
         if noted is None:
             noted = add_notes(text, label)
         first = line_of(taken.marks[0].index)
-        lines_of_text = tuple(text_lines[i] for i in noted.origin)
+        lines_of_text = tuple([text_lines[i] for i in noted.origin])
         return SavedBlock(noted.text, label, file, first, lines_of_text)
 
 
-def _code(
-    cell: Cell, framework: str, resolved: bool, library: str
-) -> tuple[list[str], tuple[int, ...]]:
+def _code(cell: Cell, framework: str, resolved: bool, library: str) -> tuple[str, tuple[int, ...]]:
     """A framework's code of a split cell, and the page line of each of its lines:
     as the split resolved it, else by the old toolchain's textual selection."""
+    lines = cell.lines
     if resolved:
-        return cell.source.split("\n"), cell.lines
+        return cell.source, lines
+    if not has_switch(cell.source, library) and len(lines) == cell.source.count("\n") + 1:
+        return cell.source, lines  # nothing to select: the cell as it is, with its map
     kept, origin = textual_select(cell.source, framework, library)
     if not kept:
-        return [], (cell.line,)
-    lines, last = cell.lines, len(cell.lines) - 1
-    return kept, tuple(lines[min(i, last)] for i in origin)
+        return "", (cell.line,)
+    last = len(lines) - 1
+    return "\n".join(kept), tuple([lines[min(i, last)] for i in origin])
 
 
 def _mark_diagnostics(
