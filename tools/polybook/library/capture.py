@@ -72,6 +72,7 @@ def capture(source: str) -> Capture:
     """The lines every save mark of `source` takes, in order."""
     lines, index = _split(source)
     result = Capture()
+    count = len(lines)
     covered = -1  # last line index taken by an earlier mark
     for i, line in enumerate(lines):
         if "@save" not in line:
@@ -79,23 +80,21 @@ def capture(source: str) -> Capture:
         found = MARK.search(line)
         if found is None:
             continue
-        taken: list[int] = []  # indices into `lines`
         head = line[: found.start()].rstrip()
-        j = i + 1
-        while j < len(lines) and lines[j] and not lines[j].startswith(" "):
-            taken.append(j)
+        j = i + 1  # the mark takes lines i + 1 .. j - 1
+        while j < count and lines[j] and not lines[j].startswith(" "):
             j += 1
-        while j < len(lines) and (not lines[j] or lines[j].startswith(" ")):
-            taken.append(j)
+        while j < count and (not lines[j] or lines[j].startswith(" ")):
             j += 1
-        empty = not head and not any(lines[t].strip() for t in taken)
+        taken = lines[i + 1 : j]
+        empty = not head and not any(text.strip() for text in taken)
         result.marks.append(Mark(index[i], empty, i <= covered))
         covered = max(covered, j - 1)
         if head:
             result.lines.append(head)
             result.origin.append(index[i])
-        result.lines.extend(lines[t] for t in taken)
-        result.origin.extend(index[t] for t in taken)
+        result.lines += taken
+        result.origin += index[i + 1 : j]
     return result
 
 

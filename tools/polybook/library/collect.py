@@ -148,7 +148,7 @@ def _dedent(lines: list[str]) -> list[str]:
 
 def _strip(text: str, lines: list[int]) -> tuple[str, list[int]]:
     """Trailing spaces removed and the text stripped, with the map of what is left."""
-    rstripped = "\n".join(line.rstrip() for line in text.split("\n"))
+    rstripped = "\n".join([line.rstrip() for line in text.split("\n")])
     stripped = rstripped.strip()
     lead = rstripped[: len(rstripped) - len(rstripped.lstrip())].count("\n")
     return stripped, lines[lead : lead + stripped.count("\n") + 1]
@@ -228,11 +228,13 @@ class PageCollector:
             return book[min(index, last)]
 
         _mark_diagnostics(file, taken, line_of, found)
-        if not taken.lines or not taken.text.strip():
+        joined = taken.text
+        if not taken.lines or not joined.strip():
             return None
-        body = _dedent(taken.lines) if clean else taken.lines
+        if clean:
+            joined = "\n".join(_dedent(taken.lines))
         body_lines = [book[min(i, last)] for i in taken.origin]
-        normalised = normalise_imports("\n".join(body), self.first_party)
+        normalised = normalise_imports(joined, self.first_party)
         for index in normalised.skipped:
             found.append(
                 Diagnostic.make(

@@ -71,23 +71,36 @@ def add_notes(block: str, label: str) -> Noted:
     """`block` with a section note on each of its top-level definitions."""
     if not label or ("def" not in block and "class" not in block):
         return _unchanged(block)
-    numbered = list(enumerate(block.split("\n")))  # (block line, text)
+    lines = block.split("\n")
+    starts = [i for i, line in enumerate(lines) if line.startswith(("def", "class"))]
+    if not starts:
+        return _unchanged(block)
     note = note_text(label) + _QUOTES
-    chunks = split_before(numbered, lambda line: line[1].startswith(("def", "class")))
-    out = list(chunks[0])
-    for chunk in chunks[1:]:
-        parts = split_before(chunk, lambda line: "):" in line[1])
-        if len(parts) > 1:
-            body = parts[1]
-            where = body[0][0]
-            doc = body[1][1] if len(body) > 1 else _indent(chunk[0][1]) + "    "
-            if doc.lstrip().startswith(_QUOTES) and doc.endswith(_QUOTES):
-                where = body[1][0]
-                body[1:2] = [(where, doc[:-3]), (where, ""), (where, _indent(doc) + note)]
-            else:
-                body.insert(1, (where, f"{_indent(doc)}{_QUOTES}{note}"))
-        out.extend(line for part in parts for line in part)
-    return _noted(out)
+    texts: list[str] = []
+    origin: list[int] = []
+    done = 0  # lines before this one are in `texts`
+    for begin, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+        sign = next((i for i in range(begin, end) if "):" in lines[i]), None)
+        if sign is None:
+            continue
+        after = sign + 1
+        if after < end and "):" not in lines[after]:
+            doc = lines[after]
+        else:
+            doc = _indent(lines[begin]) + "    "
+        texts += lines[done:after]
+        origin += range(done, after)
+        if doc.lstrip().startswith(_QUOTES) and doc.endswith(_QUOTES):
+            texts += [doc[:-3], "", _indent(doc) + note]  # the note ends the docstring
+            origin += [after] * 3
+            done = after + 1
+        else:
+            texts.append(f"{_indent(doc)}{_QUOTES}{note}")  # a docstring holding the note
+            origin.append(sign)
+            done = after
+    texts += lines[done:]
+    origin += range(done, len(lines))
+    return Noted("\n".join(texts), tuple(origin))
 
 
 def _docstring_end(lines: list[tuple[int, str]], node: ast.Expr, indent: str, note: str) -> None:

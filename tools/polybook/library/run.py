@@ -47,15 +47,15 @@ def first_party(root: Path) -> frozenset[str]:
     return frozenset(names)
 
 
-def _read_pages(book: Book, lang: str) -> dict[str, Page]:
+def _read_pages(book: Book, lang: str, names: tuple[str, ...]) -> dict[str, Page]:
     """Pages worth parsing (those with a toc or a save mark); the others are
     known by name only."""
     pages: dict[str, Page] = {}
     base = book.lang_root(lang)
-    for rel in book.page_files(lang):
+    for rel in names:
         data = (base / rel).read_bytes()
         if b"toc" in data or b"@save" in data:
-            pages[rel] = book.read(lang, rel)
+            pages[rel] = book.read(lang, rel, data)
         else:
             pages[rel] = Page(lang=lang, path=rel, file=book.display(lang, rel))
     return pages
@@ -113,7 +113,8 @@ def generate_library(
     if old_version is None:
         raise LibraryError(f"version file {config.version_file} is missing; nothing was written")
 
-    pages = _read_pages(book, lang)
+    page_set = book.page_set(lang)
+    pages = _read_pages(book, lang, page_set.pages)
     if "index.md" not in pages:
         where = book.display(lang, "index.md")
         raise LibraryError(
@@ -123,7 +124,6 @@ def generate_library(
     library = config.library_dir
     collector = PageCollector(frameworks, mode, first_party(book.root), library)
     result = LibraryResult()
-    page_set = book.page_set(lang)
     result.diagnostics.extend(book.refused_pages(lang, page_set))  # links out: not collected
     saved: dict[str, list[SavedBlock]] = {fw: [] for fw in frameworks}
     plain = page_set.plain  # non-notebook pages: never collected (d2lbook)
@@ -135,9 +135,9 @@ def generate_library(
         result.diagnostics.extend(diagnostics)
         for fw, blocks in per_fw.items():
             saved[fw].extend(blocks)
-    reached = set(order)
+    collected = set(order) | plain
     for rel, page in pages.items():
-        if rel not in reached | plain and any(has_mark(c.source) for c in page.code_cells):
+        if rel not in collected and any(has_mark(c.source) for c in page.code_cells):
             result.diagnostics.append(
                 Diagnostic.make(
                     Code.SAVE_OUTSIDE_TOC,

@@ -188,8 +188,10 @@ class Book:
 
         return book_bibliography(self, pages)
 
-    def read(self, lang: str, rel: str) -> Page:
-        data = (self.lang_root(lang) / rel).read_bytes()
+    def read(self, lang: str, rel: str, data: bytes | None = None) -> Page:
+        """Page `rel` of `lang`, parsed (`data`: its bytes when the caller has read them)."""
+        if data is None:
+            data = (self.lang_root(lang) / rel).read_bytes()
         known = self.config.frameworks_for(lang)
         return parse_page(data, lang=lang, path=rel, file=self.display(lang, rel), known=known)
 
