@@ -7,7 +7,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from polybook import __version__, interrupt
 from polybook.config import ConfigError
@@ -107,8 +107,72 @@ STAGE_COMMANDS = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+# The commands of the stage modules above, so that the arguments of a command
+# are parsed with its own module alone (the others are not imported). A command
+# missing here is parsed with every module registered, as is a command line
+# this parse rejects (the error message is the full parser's).
+COMMAND_MODULES = {
+    "lib": "polybook.library.command",
+    "execute": "polybook.execute.command",
+    "cache": "polybook.execute.command",
+    "build": "polybook.render.command",
+    "assets": "polybook.render.command",
+    "edit": "polybook.edit.command",
+    "i18n": "polybook.i18n.command",
+    "migrate": "polybook.i18n.command",
+    "preview": "polybook.preview.command",
+}
+_BUILT_IN = ("split", "check")
+
+
+class _Rejected(Exception):
+    """The quick parse (one stage module) did not accept the command line."""
+
+
+class _QuickParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _Rejected(message)
+
+
+def _command_word(argv: Sequence[str]) -> str | None:
+    """The command of a command line (`--book DIR` may come first); None when
+    anything else comes before it (`--help`, `--version`)."""
+    index = 0
+    while index < len(argv):
+        word = argv[index]
+        if word == "--book":
+            index += 2
+        elif word.startswith("--book="):
+            index += 1
+        elif word.startswith("-"):
+            return None
+        else:
+            return word
+    return None
+
+
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The parsed command line: a stage's command is parsed by a parser holding
+    the built-in commands and that stage's module only."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    command = _command_word(words)
+    module = COMMAND_MODULES.get(command or "")
+    if module is not None or command in _BUILT_IN:
+        stages = () if module is None else (module,)
+        try:
+            return build_parser(stages, _QuickParser).parse_args(words)
+        except _Rejected:
+            pass  # parsed again below, for the full parser's message
+    return build_parser().parse_args(words)
+
+
+def build_parser(
+    stages: Sequence[str] = STAGE_COMMANDS,
+    parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParser,
+) -> argparse.ArgumentParser:
+    """The command line parser, with the commands of `stages` (modules with a
+    `register(subparsers)`: by default every one)."""
+    parser = parser_class(
         prog="polybook",
         description="Build multi-framework, multi-language literate books.",
     )
@@ -135,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     importlib.import_module("polybook.check.command").add_changed_arguments(check)
     check.set_defaults(func=cmd_check)
 
-    for name in STAGE_COMMANDS:
+    for name in stages:
         importlib.import_module(name).register(sub)
     return parser
 
@@ -160,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(argv)
     try:
         book = Book.open(Path(args.book))
         code: int = args.func(book, args)
