@@ -28,7 +28,7 @@ The section note's label is looked up like this:
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 
 from polybook.diagnostics import Code, Diagnostic
@@ -62,16 +62,23 @@ def library_split(page: Page, ordered: tuple[str, ...], mode: Mode) -> PageSplit
 @dataclass(frozen=True, slots=True)
 class _Items:
     """The page as the old toolchain's cells: the prose between two code fences
-    (the dropped `%load_ext d2lbook.tab` cell cuts it too) and the code cells.
-
-    Each cell is known by its first page line and, for a code cell, the cell;
-    the labels a prose cell can carry for the compat note are looked up by line
-    (`label_before`): they lie in prose cells only, so the labels of the cells
-    before a given one are those above its first line.
-    """
+    (the dropped `%load_ext d2lbook.tab` cell cuts it too) and the code cells,
+    each known by its first page line (and a code cell by the cell)."""
 
     starts: tuple[int, ...]  # first page line of each cell
     cells: tuple[CodeCell | None, ...]  # the code cell, None for prose
+
+    def limit(self, index: int, kept: Container[int]) -> int:
+        """The first line of the cell right above cell `index` among those a
+        framework keeps (prose, and the code cells whose fence lines are in
+        `kept`); for the first cell it keeps, that of the last one it keeps
+        (the old toolchain's negative index)."""
+        for order in (range(index - 1, -1, -1), range(len(self.cells) - 1, index - 1, -1)):
+            for j in order:
+                cell = self.cells[j]
+                if cell is None or cell.line in kept:
+                    return self.starts[j]
+        return self.starts[index]  # not reached: cell `index` is kept
 
 
 def _items(page: Page) -> _Items:
@@ -105,38 +112,36 @@ def _items(page: Page) -> _Items:
     return _Items(tuple(starts), tuple(cells))
 
 
-def _section_labels(page: Page) -> tuple[tuple[int, ...], tuple[str, ...]]:
-    """The lines and names of the labels a prose cell can carry for the old
-    toolchain's notes (`sec_` in the name, not an equation's), in line order."""
-    wanted = [
-        label
-        for label in page.labels
-        if "sec_" in label.name and label.kind is not LabelKind.EQUATION
-    ]
-    return tuple(label.line for label in wanted), tuple(label.name for label in wanted)
+@dataclass(frozen=True, slots=True)
+class _Labels:
+    """The labels a note can name, in line order.
 
+    compat: those a prose cell carries for the old toolchain (`sec_` in the
+    name, not an equation's); a cell's note names the last one of the prose
+    cells before the cell right above it, which all lie above that cell's first
+    line (labels are in prose only). clean: the section labels (a label under
+    a heading); a cell's note names the last one above it.
+    """
 
-def _compat_label(
-    labels: tuple[tuple[int, ...], tuple[str, ...]], kept: list[int], index: int
-) -> str:
-    """The note label of the kept cell `index` (`kept`: the first lines of the
-    cells a framework keeps): the last label of the prose cells before the one
-    right above it (index 0: of every cell but the last, as the old toolchain's
-    negative index reads)."""
-    lines, names = labels
-    if not names:
-        return ""
-    limit = kept[index - 1] if index else kept[-1]
-    found = bisect_left(lines, limit)
-    return names[found - 1] if found else ""
+    lines: tuple[int, ...]
+    names: tuple[str, ...]
 
+    @classmethod
+    def of(cls, page: Page, mode: Mode) -> _Labels:
+        if mode is Mode.COMPAT:
+            wanted = [
+                label
+                for label in page.labels
+                if "sec_" in label.name and label.kind is not LabelKind.EQUATION
+            ]
+        else:
+            wanted = [label for label in page.labels if label.kind is LabelKind.SECTION]
+        return cls(tuple(label.line for label in wanted), tuple(label.name for label in wanted))
 
-def _clean_label(page: Page, cell: CodeCell) -> str:
-    found = ""
-    for label in page.labels:
-        if label.kind is LabelKind.SECTION and label.line < cell.line:
-            found = label.name
-    return found
+    def before(self, line: int) -> str:
+        """The last label above page line `line` ("" for none)."""
+        found = bisect_left(self.lines, line)
+        return self.names[found - 1] if found else ""
 
 
 def _dedent(lines: list[str]) -> list[str]:
@@ -172,13 +177,13 @@ class PageCollector:
         if not any(has_mark(cell.source) for cell in page.code_cells):
             return out, diagnostics
         items = _items(page)
-        saves = {  # the fence lines of the python cells with a save mark
-            cell.line
-            for cell in items.cells
+        saving = [  # (index, cell) of the python cells with a save mark
+            (index, cell)
+            for index, cell in enumerate(items.cells)
             if cell is not None and cell.language == "python" and has_mark(cell.source)
-        }
+        ]
         compat = self.mode is Mode.COMPAT
-        labels = _section_labels(page) if compat else ((), ())
+        labels = _Labels.of(page, self.mode)
         # A cell shared by several frameworks usually gives each the same code:
         # its block (and diagnostics) is computed once.
         done: dict[tuple[str, tuple[int, ...], str], SavedBlock | None] = {}
@@ -187,18 +192,11 @@ class PageCollector:
             if notebook is None:
                 continue
             code = {cell.line: cell for cell in notebook.code_cells}
-            kept: list[int] = []  # first lines of the cells this framework keeps
-            saving: list[tuple[int, CodeCell]] = []  # (index in kept, cell) of saving cells
-            for start, cell in zip(items.starts, items.cells, strict=True):
-                if cell is not None:
-                    if cell.line not in code:
-                        continue
-                    if cell.line in saves:
-                        saving.append((len(kept), cell))
-                kept.append(start)
             blocks: list[SavedBlock] = []
             for index, cell in saving:
-                label = _compat_label(labels, kept, index) if compat else _clean_label(page, cell)
+                if cell.line not in code:
+                    continue
+                label = labels.before(items.limit(index, code) if compat else cell.line)
                 source, book = _code(code[cell.line], fw, cell.line in split.resolved, self.library)
                 key = (source, book, label)
                 if key in done:
