@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from polybook.library.collect import PageCollector, library_split
@@ -94,3 +95,21 @@ def test_broken_saved_code_is_reported_at_its_page(tmp_path: Path) -> None:
     assert ("PB199", "d2l/__init__.py") in codes
     clean = generate_library(Book.open(root), None, Mode.CLEAN)
     assert "PB192" not in {d.code for d in clean.diagnostics}
+
+
+def test_a_module_that_does_not_parse_leaves_no_reference_cycle(tmp_path: Path) -> None:
+    """The PB192 report keeps no SyntaxError: its traceback would hold the
+    stage's frames, every page read among them, until a garbage collection."""
+    root = copy_book(SAVEBOOK, tmp_path)
+    page = root / "chapters" / "en" / "chapter_advanced" / "redefine.md"
+    page.write_text(page.read_text("utf-8") + "\n" + ELSE, encoding="utf-8")
+    book = Book.open(root)
+    gc.collect()
+    gc.disable()
+    try:
+        result = generate_library(book)
+        assert "PB192" in {d.code for d in result.diagnostics}
+        del result
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

@@ -174,14 +174,14 @@ class PageCollector:
         """`split`: `library_split(page, ...)` for the same mode."""
         out: dict[str, list[SavedBlock]] = {}
         diagnostics: list[Diagnostic] = []
-        if not any(has_mark(cell.source) for cell in page.code_cells):
-            return out, diagnostics
         items = _items(page)
         saving = [  # (index, cell) of the python cells with a save mark
             (index, cell)
             for index, cell in enumerate(items.cells)
             if cell is not None and cell.language == "python" and has_mark(cell.source)
         ]
+        if not saving:
+            return out, diagnostics
         compat = self.mode is Mode.COMPAT
         labels = _Labels.of(page, self.mode)
         # A cell shared by several frameworks usually gives each the same code:

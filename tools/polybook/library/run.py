@@ -66,10 +66,12 @@ def _syntax(text: str, blocks: list[SavedBlock], display: str) -> list[Diagnosti
         ast.parse(text)
         return []
     except SyntaxError as exc:
-        module_error = exc
+        # not the exception itself: its traceback would hold the stage's frames
+        # (every page read) in a reference cycle
+        message, module_line = exc.msg, exc.lineno
     # placed in the first saved block that does not parse on its own, through
     # its line map; else (blocks assembled wrongly) at the module's line
-    file, line = display, module_error.lineno or 1
+    file, line = display, module_line or 1
     for block in blocks:
         try:
             ast.parse(block.text)
@@ -81,8 +83,7 @@ def _syntax(text: str, blocks: list[SavedBlock], display: str) -> list[Diagnosti
             Code.SAVED_CODE_SYNTAX,
             file,
             line,
-            f"the generated {display} does not parse: {module_error.msg} "
-            f"(its line {module_error.lineno})",
+            f"the generated {display} does not parse: {message} (its line {module_line})",
         )
     ]
 
