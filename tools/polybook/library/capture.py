@@ -121,14 +121,16 @@ def textual_select(source: str, framework: str, library: str) -> tuple[list[str]
     use = f"{library}.USE_"
     if _SELECTED in source:
         mark = _SELECTED
+        double, single = f'"{framework}"', f"'{framework}'"
 
         def keeps(line: str) -> bool:
-            return f'"{framework}"' in line or f"'{framework}'" in line
+            return double in line or single in line
     elif use in source:
         mark = use
+        name = use + framework.upper()
 
         def keeps(line: str) -> bool:
-            return use + framework.upper() in line
+            return name in line
     else:
         return lines, list(range(len(lines)))
     kept: list[str] = []
@@ -136,12 +138,14 @@ def textual_select(source: str, framework: str, library: str) -> tuple[list[str]
     mode = 0  # 0 outside a branch, 1 in a kept branch, 2 in a dropped one
     indent = 0
     for index, line in enumerate(lines):
-        if "if" in line and mark in line:
+        if mark in line and "if" in line:
             mode = 1 if keeps(line) else 2
             indent = _leading_spaces(line)
             continue
-        if mode and line.strip() and _leading_spaces(line) <= indent:
-            mode = 0
+        if mode:
+            rest = line.lstrip()
+            if rest and len(line) - len(rest) <= indent:
+                mode = 0
         if mode == 0:
             kept.append(line)
             origin.append(index)

@@ -30,6 +30,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Container
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from polybook.diagnostics import Code, Diagnostic
 from polybook.library.capture import Capture, capture, has_mark, has_switch, textual_select
@@ -59,8 +60,7 @@ def library_split(page: Page, ordered: tuple[str, ...], mode: Mode) -> PageSplit
     return split_page(page, ordered, rule, resolve=resolve, markdown=False)
 
 
-@dataclass(frozen=True, slots=True)
-class _Items:
+class _Items(NamedTuple):
     """The page as the old toolchain's cells: the prose between two code fences
     (the dropped `%load_ext d2lbook.tab` cell cuts it too) and the code cells,
     each known by its first page line (and a code cell by the cell)."""
@@ -112,8 +112,7 @@ def _items(page: Page) -> _Items:
     return _Items(tuple(starts), tuple(cells))
 
 
-@dataclass(frozen=True, slots=True)
-class _Labels:
+class _Labels(NamedTuple):
     """The labels a note can name, in line order.
 
     compat: those a prose cell carries for the old toolchain (`sec_` in the

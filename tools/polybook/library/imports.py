@@ -25,6 +25,7 @@ import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 _LINE_LENGTH = 79
 _STDLIB = frozenset(sys.stdlib_module_names)
@@ -44,8 +45,7 @@ class _Section:
         self.first.setdefault(key, line)
 
 
-@dataclass(frozen=True, slots=True)
-class Normalised:
+class Normalised(NamedTuple):
     """A block with its import runs normalised."""
 
     text: str

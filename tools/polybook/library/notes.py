@@ -21,16 +21,14 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 _QUOTES = '"""'
 _SINGLE = "'''"
 _T = TypeVar("_T")
 
 
-@dataclass(frozen=True, slots=True)
-class Noted:
+class Noted(NamedTuple):
     """A block with its notes, and for each of its lines the 0-based line of the
     block it comes from."""
 
