@@ -8,6 +8,7 @@ the only side effects, at the edge.
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from polybook.diagnostics import Code, Diagnostic, Severity
@@ -28,10 +29,11 @@ from polybook.source.model import Page
 from polybook.split.aliases import library_aliases
 
 
-def library_pages(pages: dict[str, Page], root: str = "index.md") -> list[str]:
-    """Pages reachable from the root page's toc, in book order. Pages no toc
-    reaches are not part of the library."""
-    return book_order({p: page_toc_targets(p, page) for p, page in pages.items()}, root)
+def library_pages(targets: Mapping[str, Sequence[str]], root: str = "index.md") -> list[str]:
+    """Pages reachable from the root page's toc, in book order (`targets`: every
+    page and the pages its tocs list). Pages no toc reaches are not part of
+    the library."""
+    return book_order(targets, root)
 
 
 def first_party(root: Path) -> frozenset[str]:
@@ -47,18 +49,34 @@ def first_party(root: Path) -> frozenset[str]:
     return frozenset(names)
 
 
-def _read_pages(book: Book, lang: str, names: tuple[str, ...]) -> dict[str, Page]:
-    """Pages worth parsing (those with a toc or a save mark); the others are
-    known by name only."""
-    pages: dict[str, Page] = {}
-    base = book.lang_root(lang)
-    for rel in names:
-        data = (base / rel).read_bytes()
-        if b"toc" in data or b"@save" in data:
-            pages[rel] = book.read(lang, rel, data)
-        else:
-            pages[rel] = Page(lang=lang, path=rel, file=book.display(lang, rel))
-    return pages
+class _Pages:
+    """The pages of a language as the stage reads them: every page's bytes; the
+    pages with a toc parsed at once (the book order comes from them), those
+    with a save mark when collected, one at a time (a page's model is dropped
+    once its blocks are collected)."""
+
+    def __init__(self, book: Book, lang: str, names: tuple[str, ...]) -> None:
+        self.book, self.lang = book, lang
+        base = book.lang_root(lang)
+        self.data = {rel: (base / rel).read_bytes() for rel in names}
+        self.tocs = {
+            rel: book.read(lang, rel, data) for rel, data in self.data.items() if b"toc" in data
+        }
+
+    def targets(self) -> dict[str, list[str]]:
+        """Every page and the pages its tocs list."""
+        return {
+            rel: page_toc_targets(rel, self.tocs[rel]) if rel in self.tocs else []
+            for rel in self.data
+        }
+
+    def saving(self, rel: str) -> Page | None:
+        """Page `rel` parsed when it has a save mark in a code cell; else None."""
+        data = self.data[rel]
+        if b"@save" not in data:
+            return None
+        page = self.tocs.get(rel) or self.book.read(self.lang, rel, data)
+        return page if any(has_mark(cell.source) for cell in page.code_cells) else None
 
 
 def _syntax(text: str, blocks: list[SavedBlock], display: str) -> list[Diagnostic]:
@@ -115,13 +133,13 @@ def generate_library(
         raise LibraryError(f"version file {config.version_file} is missing; nothing was written")
 
     page_set = book.page_set(lang)
-    pages = _read_pages(book, lang, page_set.pages)
-    if "index.md" not in pages:
+    pages = _Pages(book, lang, page_set.pages)
+    if "index.md" not in pages.data:
         where = book.display(lang, "index.md")
         raise LibraryError(
             f"{where} is missing: the book order starts at its toc; nothing was written"
         )
-    order = library_pages(pages)
+    order = library_pages(pages.targets())
     library = config.library_dir
     collector = PageCollector(frameworks, mode, first_party(book.root), library)
     result = LibraryResult()
@@ -129,16 +147,17 @@ def generate_library(
     saved: dict[str, list[SavedBlock]] = {fw: [] for fw in frameworks}
     plain = page_set.plain  # non-notebook pages: never collected (d2lbook)
     for rel in order:
-        page = pages[rel]
-        if rel in plain or not any(has_mark(cell.source) for cell in page.code_cells):
+        page = None if rel in plain else pages.saving(rel)
+        if page is None:
             continue
         per_fw, diagnostics = collector.collect(page, library_split(page, ordered, mode))
         result.diagnostics.extend(diagnostics)
         for fw, blocks in per_fw.items():
             saved[fw].extend(blocks)
     collected = set(order) | plain
-    for rel, page in pages.items():
-        if rel not in collected and any(has_mark(c.source) for c in page.code_cells):
+    for rel in pages.data:
+        page = None if rel in collected else pages.saving(rel)
+        if page is not None:
             result.diagnostics.append(
                 Diagnostic.make(
                     Code.SAVE_OUTSIDE_TOC,
