@@ -88,7 +88,6 @@ def cmd_lib(book: Book, args: argparse.Namespace) -> int:
     from polybook.diagnostics import Severity
     from polybook.faults import os_fault
     from polybook.library.model import LibraryError, Mode
-    from polybook.library.parity import format_parity
     from polybook.library.run import book_mode, generate_library, stale_files, write_library
     from polybook.library.writer import diff
 
@@ -107,6 +106,8 @@ def cmd_lib(book: Book, args: argparse.Namespace) -> int:
     for diagnostic in result.diagnostics:
         print(diagnostic.format(), file=sys.stderr)
     if args.parity:
+        from polybook.library.parity import format_parity
+
         print(format_parity(result.modules))
         return 0
     errors = sum(1 for d in result.diagnostics if d.severity is Severity.ERROR)

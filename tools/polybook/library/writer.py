@@ -8,7 +8,6 @@ line, then the framework's aliases.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from pathlib import Path
@@ -110,6 +109,8 @@ def write_files(files: list[GeneratedFile]) -> list[Path]:
 
 def diff(file: GeneratedFile, root: Path, context: int = 2) -> list[str]:
     """Unified diff of a file from its current content to the generated one."""
+    import difflib  # `lib --check` alone shows diffs
+
     name = file.path.relative_to(root).as_posix()
     old = (file.old or "").splitlines(keepends=True)
     new = file.text.splitlines(keepends=True)
