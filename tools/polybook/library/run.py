@@ -51,9 +51,9 @@ def first_party(root: Path) -> frozenset[str]:
 
 class _Pages:
     """The pages of a language as the stage reads them: every page's bytes; the
-    pages with a toc parsed at once (the book order comes from them), those
-    with a save mark when collected, one at a time (a page's model is dropped
-    once its blocks are collected)."""
+    pages that may hold a toc parsed at once (the book order comes from them),
+    the others when they are collected. Each page is taken once: its model is
+    not kept once its blocks are collected."""
 
     def __init__(self, book: Book, lang: str, names: tuple[str, ...]) -> None:
         self.book, self.lang = book, lang
@@ -70,12 +70,12 @@ class _Pages:
             for rel in self.data
         }
 
-    def saving(self, rel: str) -> Page | None:
-        """Page `rel` parsed when it has a save mark in a code cell; else None."""
+    def take(self, rel: str) -> Page | None:
+        """Page `rel`, parsed, when it has a save mark in a code cell; else None."""
         data = self.data[rel]
         if b"@save" not in data:
             return None
-        page = self.tocs.get(rel) or self.book.read(self.lang, rel, data)
+        page = self.tocs.pop(rel, None) or self.book.read(self.lang, rel, data)
         return page if any(has_mark(cell.source) for cell in page.code_cells) else None
 
 
@@ -147,7 +147,7 @@ def generate_library(
     saved: dict[str, list[SavedBlock]] = {fw: [] for fw in frameworks}
     plain = page_set.plain  # non-notebook pages: never collected (d2lbook)
     for rel in order:
-        page = None if rel in plain else pages.saving(rel)
+        page = None if rel in plain else pages.take(rel)
         if page is None:
             continue
         per_fw, diagnostics = collector.collect(page, library_split(page, ordered, mode))
@@ -156,7 +156,7 @@ def generate_library(
             saved[fw].extend(blocks)
     collected = set(order) | plain
     for rel in pages.data:
-        page = None if rel in collected else pages.saving(rel)
+        page = None if rel in collected else pages.take(rel)
         if page is not None:
             result.diagnostics.append(
                 Diagnostic.make(
