@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 import pytest
 
 from polybook.cli import main
+from polybook.library.model import GeneratedFile
+from polybook.library.writer import diff
 from tests.library.util import D2LBOOK, SAVEBOOK, copy_book, d2lbook_input, snapshot
 
 
@@ -65,3 +68,18 @@ def test_parity_lists_which_modules_define_each_name(
 def test_check_and_parity_are_exclusive(tmp_path: Path) -> None:
     with pytest.raises(SystemExit):
         main(["--book", str(SAVEBOOK), "lib", "--check", "--parity"])
+
+
+@pytest.mark.parametrize("text", ["", "x = 1", "x = 1\n", "a\nb\n", "a\n\nb", "\n"])
+def test_a_missing_files_diff_is_difflibs(tmp_path: Path, text: str) -> None:
+    """A file that does not exist yet is all added lines, written without
+    difflib's matcher: the same lines difflib writes."""
+    file = GeneratedFile(tmp_path / "d2l" / "torch.py", text, None)
+    expected = [
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+        for line in difflib.unified_diff(
+            [], text.splitlines(keepends=True), "d2l/torch.py (missing)", "d2l/torch.py (generated)"
+        )
+    ]
+    assert diff(file, tmp_path) == expected
+    assert bool(expected) == bool(text)

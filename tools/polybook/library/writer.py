@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from polybook.library.model import GeneratedFile, Mode
@@ -109,13 +110,26 @@ def write_files(files: list[GeneratedFile]) -> list[Path]:
 
 def diff(file: GeneratedFile, root: Path, context: int = 2) -> list[str]:
     """Unified diff of a file from its current content to the generated one."""
-    import difflib  # `lib --check` alone shows diffs
-
     name = file.path.relative_to(root).as_posix()
-    old = (file.old or "").splitlines(keepends=True)
     new = file.text.splitlines(keepends=True)
-    label = name if file.old is not None else f"{name} (missing)"
+    lines: Iterable[str]
+    if file.old is None:  # every line is added: nothing to match
+        lines = _added(f"{name} (missing)", f"{name} (generated)", new)
+    else:
+        import difflib  # `lib --check` alone shows diffs
+
+        old = file.old.splitlines(keepends=True)
+        lines = difflib.unified_diff(old, new, name, f"{name} (generated)", n=context)
     return [
-        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
-        for line in difflib.unified_diff(old, new, label, f"{name} (generated)", n=context)
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    ]
+
+
+def _added(label: str, generated: str, new: list[str]) -> list[str]:
+    """The unified diff (as difflib writes it) of a file that does not exist yet."""
+    if not new:
+        return []
+    span = "1" if len(new) == 1 else f"1,{len(new)}"
+    return [f"--- {label}\n", f"+++ {generated}\n", f"@@ -0,0 +{span} @@\n"] + [
+        "+" + line for line in new
     ]
