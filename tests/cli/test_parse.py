@@ -50,20 +50,35 @@ def test_quick_parse_equals_the_full_parse(argv: list[str]) -> None:
     assert vars(cli.parse_arguments(argv)) == vars(full)
 
 
-def test_a_command_imports_its_own_stage_module_only() -> None:
+@pytest.mark.parametrize(
+    ("argv", "modules"),
+    [
+        (["--book", "b", "lib", "--check"], ["polybook.library.command"]),
+        (["check", "--lang", "en"], ["polybook.check.command"]),
+        (["split"], []),
+    ],
+)
+def test_a_command_imports_its_own_command_module_only(argv: list[str], modules: list[str]) -> None:
     probe = (
         "import sys; from polybook.cli import parse_arguments; "
-        "parse_arguments(['--book', 'b', 'lib', '--check']); "
+        f"parse_arguments({argv!r}); "
         "print(' '.join(sorted(m for m in sys.modules if m.endswith('.command'))))"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    # the check command's options come from its module (`add_changed_arguments`)
-    assert out.stdout.split() == ["polybook.check.command", "polybook.library.command"]
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == modules
 
 
 @pytest.mark.parametrize(
     "argv",
-    [["lib", "--bogus"], ["lib", "--clean", "--compat"], ["split", "--jobs", "x"], ["lib", "-h"]],
+    [
+        ["lib", "--bogus"],
+        ["lib", "--clean", "--compat"],
+        ["split", "--jobs", "x"],
+        ["check", "--format", "yaml"],
+        ["lib", "-h"],
+        ["check", "--help"],
+    ],
 )
 def test_rejected_or_help_lines_print_what_the_full_parser_prints(
     argv: list[str], capsys: pytest.CaptureFixture[str]

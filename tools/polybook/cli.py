@@ -152,15 +152,16 @@ def _command_word(argv: Sequence[str]) -> str | None:
 
 
 def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """The parsed command line: a stage's command is parsed by a parser holding
-    the built-in commands and that stage's module only."""
+    """The parsed command line: a command is parsed by a parser holding that
+    command alone (a stage's: its module's commands)."""
     words = list(sys.argv[1:] if argv is None else argv)
-    command = _command_word(words)
-    module = COMMAND_MODULES.get(command or "")
+    command = _command_word(words) or ""
+    module = COMMAND_MODULES.get(command)
     if module is not None or command in _BUILT_IN:
         stages = () if module is None else (module,)
+        built_in = () if module is not None else (command,)
         try:
-            return build_parser(stages, _QuickParser).parse_args(words)
+            return build_parser(stages, _QuickParser, built_in).parse_args(words)
         except _Rejected:
             pass  # parsed again below, for the full parser's message
     return build_parser().parse_args(words)
@@ -169,9 +170,10 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def build_parser(
     stages: Sequence[str] = STAGE_COMMANDS,
     parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParser,
+    built_in: Sequence[str] = _BUILT_IN,
 ) -> argparse.ArgumentParser:
-    """The command line parser, with the commands of `stages` (modules with a
-    `register(subparsers)`: by default every one)."""
+    """The command line parser, with the `built_in` commands and those of
+    `stages` (modules with a `register(subparsers)`): by default every one."""
     parser = parser_class(
         prog="polybook",
         description="Build multi-framework, multi-language literate books.",
@@ -180,6 +182,16 @@ def build_parser(
     parser.add_argument("--book", default=".", help="book root (default: current directory)")
     sub = parser.add_subparsers(dest="command", required=True)
 
+    if "split" in built_in:
+        _add_split(sub)
+    if "check" in built_in:
+        _add_check(sub)
+    for name in stages:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def _add_split(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     split = sub.add_parser("split", help="write one notebook per page and framework")
     split.add_argument("--lang")
     split.add_argument("--framework", default="all", help="a framework, a comma list, or all")
@@ -193,15 +205,13 @@ def build_parser(
     split.add_argument("--jobs", type=int, default=None, help="worker processes")
     split.set_defaults(func=cmd_split)
 
+
+def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check = sub.add_parser("check", help="report problems in the sources")
     check.add_argument("--lang")
     check.add_argument("--format", choices=["text", "json"], default="text")
     importlib.import_module("polybook.check.command").add_changed_arguments(check)
     check.set_defaults(func=cmd_check)
-
-    for name in stages:
-        importlib.import_module(name).register(sub)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
