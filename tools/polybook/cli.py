@@ -126,7 +126,7 @@ _BUILT_IN = ("split", "check")
 
 
 class _Rejected(Exception):
-    """The quick parse (one stage module) did not accept the command line."""
+    """The quick parse (the command alone) did not accept the command line."""
 
 
 class _QuickParser(argparse.ArgumentParser):
