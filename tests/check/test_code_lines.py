@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from polybook.check.code import check_cell
-from polybook.split.run import split_page
+from polybook.split.page import split_page
 from tests.conftest import parse_text
 
 

@@ -12,7 +12,7 @@ from polybook.i18n.migrate import code_by_framework, is_legacy, migrate_page, so
 from polybook.source.book import Book
 from polybook.source.model import Page, Syntax
 from polybook.source.parser import parse_page
-from polybook.split.run import split_page
+from polybook.split.page import split_page
 from tests.conftest import seed_path
 
 LEGACY = ("mxnet", "pytorch", "tensorflow", "jax")  # the vi/tr order: mxnet is the default

@@ -10,8 +10,9 @@ import pytest
 from polybook.config import FrameworkConfig
 from polybook.source.book import Book
 from polybook.split.aliases import alias_table, library_aliases, mapping
+from polybook.split.page import book_aliases, split_page
 from polybook.split.rewrite import rewrite_source
-from polybook.split.run import book_aliases, split_book, split_page
+from polybook.split.run import split_book
 from tests.conftest import parse_text
 from tests.library.util import D2LBOOK, copy_book
 

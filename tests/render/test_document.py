@@ -12,7 +12,7 @@ from polybook.render.inputs import merge_outputs
 from polybook.render.model import ConvertOptions
 from polybook.source.model import Page
 from polybook.split.model import Cell, CellKind, Notebook
-from polybook.split.run import split_page
+from polybook.split.page import split_page
 from tests.conftest import parse_text
 
 SOURCE = """# Title

@@ -70,7 +70,7 @@ def test_sections_and_gaps_by_book_line() -> None:
         (5, 12, "A"),
         (12, 0, "B"),
     ]
-    from polybook.split.run import split_page
+    from polybook.split.page import split_page
 
     notebooks = dict(split_page(page, ("pytorch", "jax", "mxnet")).notebooks)
     [gap] = code_gaps(page, "jax", notebooks, ("pytorch", "jax", "mxnet"))

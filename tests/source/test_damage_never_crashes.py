@@ -13,7 +13,7 @@ import pytest
 
 from polybook.check.code import check_cell
 from polybook.source.parser import parse_page
-from polybook.split.run import split_page
+from polybook.split.page import split_page
 from tests.conftest import FRAMEWORKS, seed_path
 
 FRAGMENTS = [

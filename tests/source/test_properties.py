@@ -32,7 +32,8 @@ from polybook.check.run import check_book
 from polybook.diagnostics import Diagnostic
 from polybook.source.book import Book
 from polybook.source.parser import parse_page
-from polybook.split.run import split_book, split_page
+from polybook.split.page import split_page
+from polybook.split.run import split_book
 
 FAULTBOOK = Path(__file__).resolve().parents[1] / "fixtures" / "faultbook"
 KNOWN = ("pytorch", "jax")  # the fixture book's frameworks

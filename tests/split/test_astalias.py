@@ -13,8 +13,8 @@ from polybook.split.aliases import alias_table
 from polybook.split.astalias import rewrite_fast
 from polybook.split.cstalias import rewrite_tree
 from polybook.split.ipython import mask
+from polybook.split.page import book_aliases
 from polybook.split.rewrite import rewrite_source
-from polybook.split.run import book_aliases
 from tests.conftest import FIXTURES
 
 TORCH = FrameworkConfig(

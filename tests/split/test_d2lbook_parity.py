@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from polybook.source.parser import parse_page
-from polybook.split.run import split_page
+from polybook.split.page import split_page
 from tests.conftest import seed_path
 
 REFERENCE = json.loads(

@@ -10,7 +10,7 @@ from polybook.config import FrameworkConfig
 from polybook.split.aliases import alias_table
 from polybook.split.cstalias import rewrite_tree
 from polybook.split.model import CellKind
-from polybook.split.run import split_page
+from polybook.split.page import split_page
 from polybook.split.tabselect import Resolution, resolve_many
 from tests.conftest import parse_text
 

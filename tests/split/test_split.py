@@ -11,7 +11,8 @@ import nbformat
 import pytest
 
 from polybook.source.book import Book
-from polybook.split.run import kernelspec, split_book, split_page
+from polybook.split.page import kernelspec, split_page
+from polybook.split.run import split_book
 from polybook.split.select import ExistenceRule
 from tests.conftest import SEED_PAGES, parse_text
 

@@ -17,7 +17,7 @@ from polybook.source.book import Book, toc_diagnostics
 from polybook.source.model import Label, LabelKind, Page, Role, TextBlock, TocBlock
 from polybook.split.gaps import code_gaps
 from polybook.split.model import Cell, Notebook
-from polybook.split.run import split_page
+from polybook.split.page import split_page
 
 _REF_ROLES = ("numref", "ref", "eqref")
 _CITE_ROLES = ("cite", "citet", "citep")

@@ -23,7 +23,7 @@ from polybook.source.book import Book
 from polybook.source.model import Page
 from polybook.source.parser import parse_page
 from polybook.split.model import Cell, Notebook
-from polybook.split.run import book_aliases, kernelspec, split_page
+from polybook.split.page import book_aliases, kernelspec, split_page
 from polybook.split.select import ExistenceRule
 
 STAMP = "edit"

@@ -19,7 +19,7 @@ from polybook.diagnostics import Code, Diagnostic
 from polybook.i18n.codekey import CodeLine, LineKind, code_lines
 from polybook.source.model import Page
 from polybook.split.model import Cell, CellKind
-from polybook.split.run import split_page
+from polybook.split.page import split_page
 
 
 def code_cells(page: Page, frameworks: tuple[str, ...]) -> dict[str, list[Cell]]:

@@ -23,7 +23,7 @@ from polybook.source import grammar
 from polybook.source.model import Page, Syntax
 from polybook.source.parser import parse_page
 from polybook.split.model import Cell, CellKind
-from polybook.split.run import split_page
+from polybook.split.page import split_page
 
 INTERACT = "%load_ext d2lbook.tab"
 

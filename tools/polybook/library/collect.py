@@ -40,7 +40,7 @@ from polybook.library.notes import add_notes, add_notes_clean
 from polybook.library.statements import capture_statements
 from polybook.source.model import CodeCell, LabelKind, Page
 from polybook.split.model import Cell
-from polybook.split.run import PageSplit, split_page
+from polybook.split.page import PageSplit, split_page
 from polybook.split.select import ExistenceRule
 
 
