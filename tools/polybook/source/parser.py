@@ -33,48 +33,46 @@ class _Fence:
     attrs: markers.FenceInfo
 
 
-def _scan_fences(
-    lines: list[str], file: str, diagnostics: list[Diagnostic]
-) -> tuple[list[_Fence], list[int]]:
-    """Fenced blocks, and the indices of the lines outside them."""
+def _scan_fences(lines: list[str], file: str, diagnostics: list[Diagnostic]) -> list[_Fence]:
+    """The fenced blocks of a page, in order."""
     fences: list[_Fence] = []
-    outside: list[int] = []
-    i, count = 0, len(lines)
-    while i < count:
-        line = lines[i]
-        # every fence line holds ``` or ~~~: most lines are settled without the pattern
-        match = grammar.FENCE.match(line) if "```" in line or "~~~" in line else None
+    count = len(lines)
+    # every fence line holds ``` or ~~~: only those lines are matched against the pattern
+    candidates = [i for i, line in enumerate(lines) if "```" in line or "~~~" in line]
+    c, n = 0, len(candidates)
+    while c < n:
+        i = candidates[c]
+        c += 1
+        match = grammar.FENCE.match(lines[i])
         if match is None:
-            outside.append(i)
-            i += 1
             continue
         fence, info = match.group("fence"), match.group("info").strip()
         attrs = markers.parse_fence_info(info)
         is_input = attrs.is_input
-        body: list[int] = []
-        j = i + 1
-        while j < count:
-            line = lines[j]
-            inner = grammar.FENCE.match(line) if "```" in line or "~~~" in line else None
-            if inner is not None and inner.group("fence")[0] == fence[0]:
-                inner_info = inner.group("info").strip()
-                if not inner_info and len(inner.group("fence")) >= len(fence):
-                    break
-                if is_input and inner_info:
-                    diagnostics.append(
-                        Diagnostic.make(
-                            Code.FENCE_IN_CODE,
-                            file,
-                            j + 1,
-                            f"fence line {lines[j].strip()!r} inside the code cell opened at "
-                            f"line {i + 1}; it does not close the cell and is dropped",
-                        )
+        dropped: list[int] = []
+        end = count
+        while c < n:
+            j = candidates[c]
+            c += 1
+            inner = grammar.FENCE.match(lines[j])
+            if inner is None or inner.group("fence")[0] != fence[0]:
+                continue
+            inner_info = inner.group("info").strip()
+            if not inner_info and len(inner.group("fence")) >= len(fence):
+                end = j
+                break
+            if is_input and inner_info:
+                diagnostics.append(
+                    Diagnostic.make(
+                        Code.FENCE_IN_CODE,
+                        file,
+                        j + 1,
+                        f"fence line {lines[j].strip()!r} inside the code cell opened at "
+                        f"line {i + 1}; it does not close the cell and is dropped",
                     )
-                    j += 1
-                    continue
-            body.append(j)
-            j += 1
-        if j >= count:
+                )
+                dropped.append(j)
+        if end >= count:
             diagnostics.append(
                 Diagnostic.make(
                     Code.UNCLOSED_FENCE,
@@ -83,9 +81,22 @@ def _scan_fences(
                     f"fence {fence}{info} is never closed; it runs to the end of the page",
                 )
             )
-        fences.append(_Fence(i, j, info, body, attrs))
-        i = j + 1
-    return fences, outside
+        body = list(range(i + 1, end))
+        if dropped:
+            body = [k for k in body if k not in dropped]
+        fences.append(_Fence(i, end, info, body, attrs))
+    return fences
+
+
+def _outside(fences: list[_Fence], count: int) -> list[int]:
+    """The indices of the lines outside every fence."""
+    out: list[int] = []
+    at = 0
+    for fence in fences:
+        out.extend(range(at, fence.start))
+        at = fence.end + 1
+    out.extend(range(at, count))
+    return out
 
 
 def _tab_names(raw: str) -> frozenset[str]:
@@ -217,9 +228,14 @@ def _code_cell(
 ) -> CodeCell | None:
     info = fence.attrs
     body = fence.body
-    first = next((k for k in body if lines[k].strip()), None)
+    first = None
+    for k in body:
+        if lines[k].strip():
+            first = k
+            break
     marker = None
-    if first is not None:
+    # every marker holds "tab" (`%%tab`, `#@tab`): most cells are settled without the pattern
+    if first is not None and "tab" in lines[first]:
         marker = markers.parse_marker(lines[first], first + 1, state.file, known, state.diagnostics)
     kept: list[int] = body
     if marker is not None:
@@ -227,7 +243,7 @@ def _code_cell(
         for k in body:
             if k == first:
                 continue
-            if markers.is_marker_line(lines[k]):
+            if "tab" in lines[k] and markers.is_marker_line(lines[k]):
                 state.diagnostics.append(
                     Diagnostic.make(
                         Code.STALE_MARKER,
@@ -245,7 +261,8 @@ def _code_cell(
         start += 1
     while stop > start and not lines[kept[stop - 1]].strip():
         stop -= 1
-    kept = kept[start:stop]
+    if start or stop < len(kept):
+        kept = kept[start:stop]
     source = "\n".join([lines[k] for k in kept])
     if markers.is_interact_cell(source):
         state.interact_line = fence.start + 1
@@ -260,7 +277,7 @@ def _code_cell(
         marker=marker,
         attrs=info.classes,
         n=info.n,
-        line_map=tuple(k + 1 for k in kept),
+        line_map=tuple([k + 1 for k in kept]),
     )
 
 
@@ -281,9 +298,13 @@ def parse_page(data: bytes, *, lang: str, path: str, file: str, known: Collectio
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    fences, outside = _scan_fences(lines, file, state.diagnostics)
-    code_starts = {f.start for f in fences if f.attrs.is_input}
-    region, marker_lines = _regions(lines, outside, code_starts, file, state.diagnostics)
+    fences = _scan_fences(lines, file, state.diagnostics)
+    region: dict[int, tuple[int, frozenset[str]]] = {}
+    marker_lines: set[int] = set()
+    if ":begin_tab:" in text or ":end_tab:" in text:  # every tab region marker holds one
+        code_starts = {f.start for f in fences if f.attrs.is_input}
+        outside = _outside(fences, len(lines))
+        region, marker_lines = _regions(lines, outside, code_starts, file, state.diagnostics)
 
     blocks: list[CodeCell | TextBlock | TocBlock] = []
     run: list[int] = []
@@ -312,7 +333,9 @@ def parse_page(data: bytes, *, lang: str, path: str, file: str, known: Collectio
             while starts[following] <= i:
                 following += 1
             stop = starts[following]
-            run.extend(range(i, stop))
+            if stop > i:  # outside regions: one prose block, its lines at once
+                text_ = "\n".join(lines[i:stop])
+                blocks.append(TextBlock(TextKind.PROSE, text_, i + 1, stop, None, None))
             i = stop
             continue
         if fence is None:

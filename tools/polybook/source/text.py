@@ -28,8 +28,9 @@ def _repair(fragment: str) -> str | None:
 
 
 def has_mojibake_candidate(text: str) -> bool:
-    """Cheap pre-check over a whole page before the per-line search."""
-    return _MOJIBAKE.search(text) is not None
+    """Cheap pre-check over a whole page before the per-line search (an
+    ASCII page, most English ones, holds none)."""
+    return not text.isascii() and _MOJIBAKE.search(text) is not None
 
 
 def find_mojibake(line: str) -> list[tuple[str, str]]:
