@@ -3,6 +3,7 @@
 #   make pdf LANG=vi FRAMEWORK=mxnet    the PDF of one language / framework
 #   make test                           set up the toolchain, lint, type-check, run the tests
 #   make test-fast                      lint, type-check, the tests not marked slow (no environments)
+#   make bench-compare BENCH_BASE=REV   benchmarks of this checkout against an earlier commit
 #
 # `LANG` doubles as the POSIX locale variable, and make exports a command-line
 # override of it to every command it starts. The book language is therefore
@@ -23,7 +24,7 @@ BIN := $(VENV)/bin
 POLYBOOK := $(BIN)/polybook
 PYTEST_ARGS ?=
 
-.PHONY: all venv test test-fast test-prereqs system-deps lint typecheck unit split check lib lib-check bench clean html info pdf
+.PHONY: all venv test test-fast test-prereqs system-deps lint typecheck unit split check lib lib-check bench bench-compare clean html info pdf
 
 all: html
 
@@ -105,6 +106,11 @@ bench: venv
 	$(BIN)/python bench/bench_split.py
 	$(BIN)/python bench/bench_lib.py
 	$(BIN)/python bench/bench_execute.py
+
+# This checkout against an earlier commit (a temporary worktree), same run.
+BENCH_BASE ?= 030babd
+bench-compare: venv
+	$(BIN)/python bench/compare.py --base $(BENCH_BASE)
 
 # What the variables resolve to: the book language and framework, and the
 # locale every command runs under.
