@@ -4,8 +4,9 @@ prints one JSON object of figures (seconds). Not meant to be run by hand.
     python bench/compare_probe.py WHAT[,WHAT...]   WHAT: split, lib, exec
 
 In-process figures are CPU time (`time.process_time`, best of several runs:
-the machine is shared and the minimum is the signal); process figures are
-wall time of a `python -m polybook` command, best of several.
+the machine is shared and the minimum is the signal) but where worker
+processes share the work (wall time, marked); process figures are wall time
+of a `python -m polybook` command, best of several.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ sys.path.insert(0, str(HERE.parent))
 from tests.execute.tinyenv import make_tiny_env  # noqa: E402
 
 import bench_execute as be  # noqa: E402
+from polybook.check.run import check_book  # noqa: E402
 from polybook.cli import main as cli_main  # noqa: E402
 from polybook.execute.cache import Cache, Entry  # noqa: E402
 from polybook.execute.envs import resolve_env  # noqa: E402
@@ -49,8 +51,11 @@ def best(fn: Callable[[], object], n: int, clock: Callable[[], float] = time.pro
     return min(out)
 
 
+POLYBOOK = [sys.executable, "-m", "polybook"]
+
+
 def process(argv: list[str], n: int = 5) -> float:
-    command = [sys.executable, "-m", "polybook", *argv]
+    command = [*POLYBOOK, *argv]
     return best(lambda: subprocess.run(command, capture_output=True), n, time.perf_counter)
 
 
@@ -68,12 +73,28 @@ def synthetic(tmp: Path) -> tuple[Path, Book]:
 
 def split_figures(tmp: Path) -> dict[str, float]:
     root, book = synthetic(tmp / "split")
+    made = iter(range(1000))
+
+    def fresh() -> Path:
+        return root / "_build" / f"cold-{next(made)}"
+
     out = root / "_build" / "split" / "en"
-    cold = best(lambda: split_book(book, "en", tmp / f"cold-{time.monotonic_ns()}"), 3)
+    # wall time: with many pages, split and check work in two worker processes
+    wall = time.perf_counter
+    cold = best(lambda: split_book(book, "en", fresh()), 3, wall)
     split_book(book, "en", out)
     return {
-        "split cold, in process": cold,
+        "split cold, in process (wall)": cold,
+        "check, in process (wall)": best(lambda: check_book(book, "en"), 3, wall),
         "split rerun, in process": best(lambda: split_book(book, "en", out), 7),
+        "split cold, process": best(
+            lambda: subprocess.run(
+                [*POLYBOOK, "--book", str(root), "split", "--out", str(fresh())],
+                capture_output=True,
+            ),
+            3,
+            wall,
+        ),
         "split rerun, process": process(["--book", str(root), "split"]),
     }
 
@@ -117,7 +138,7 @@ def exec_figures(tmp: Path, pages: int = 150) -> dict[str, float]:
     quiet(argv)
     rerun = best(lambda: quiet(argv), 7)
     rebuilds = []
-    for _ in range(4):
+    for _ in range(6):
         shutil.rmtree(root / "_build" / "executed")
         start = time.process_time()
         quiet(argv)

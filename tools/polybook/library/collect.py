@@ -38,7 +38,7 @@ from polybook.library.imports import normalise_imports
 from polybook.library.model import Mode, SavedBlock
 from polybook.library.notes import add_notes, add_notes_clean
 from polybook.library.statements import capture_statements
-from polybook.source.model import CodeCell, LabelKind, Page
+from polybook.source.model import CodeCell, LabelKind, Page, TextBlock
 from polybook.split.model import Cell
 from polybook.split.page import PageSplit, split_page
 from polybook.split.select import ExistenceRule
@@ -128,9 +128,13 @@ class _Labels(NamedTuple):
     @classmethod
     def of(cls, page: Page, mode: Mode) -> _Labels:
         if mode is Mode.COMPAT:
+            from polybook.source.prose import labels_of
+
+            # only prose that holds `sec_` can name such a label: the rest is not parsed
+            held = [b for b in page.blocks if isinstance(b, TextBlock) and "sec_" in b.text]
             wanted = [
                 label
-                for label in page.labels
+                for label in labels_of(held)
                 if "sec_" in label.name and label.kind is not LabelKind.EQUATION
             ]
         else:

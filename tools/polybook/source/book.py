@@ -64,8 +64,10 @@ class Book:
 
     def display(self, lang: str, rel: str) -> str:
         """Path of a page as shown in diagnostics: relative to the book root."""
-        path = self.lang_root(lang) / rel
-        return path.relative_to(self.root).as_posix()
+        prefix = "" if self.config.legacy_layout else f"{self.config.chapters_dir}/{lang}/"
+        if _plain(prefix) and _plain(rel):  # what pathlib would make of it, without pathlib
+            return prefix + rel
+        return (self.lang_root(lang) / rel).relative_to(self.root).as_posix()
 
     def page_files(self, lang: str) -> list[str]:
         """Every page of a language (posix paths relative to its root), sorted."""
@@ -194,6 +196,13 @@ class Book:
             data = (self.lang_root(lang) / rel).read_bytes()
         known = self.config.frameworks_for(lang)
         return parse_page(data, lang=lang, path=rel, file=self.display(lang, rel), known=known)
+
+
+def _plain(path: str) -> bool:
+    """A relative posix path that pathlib leaves as it is."""
+    return not (
+        "//" in path or "./" in path or "\\" in path or path.startswith(("/", "."))
+    ) and not path.endswith((".", "/.."))
 
 
 def toc_entry_file(entry: str) -> str:
