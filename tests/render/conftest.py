@@ -96,6 +96,18 @@ def copy_minibook(dest: Path) -> Book:
     return Book.open(dest)
 
 
+def configured_and_split(book: Book, config: str = "") -> Book:
+    """The book with `config` appended to its book.toml (reopened), split in
+    both of its languages."""
+    if config:
+        toml = book.root / "_config" / "book.toml"
+        toml.write_text(toml.read_text("utf-8") + config, "utf-8")
+    book = Book.open(book.root)
+    for lang in ("en", "id"):
+        split_book(book, lang, book.root / "_build" / "split" / lang)
+    return book
+
+
 def write_executed(book: Book, lang: str, framework: str, page: str) -> Path:
     """An executed notebook for a split one: every code cell gets a text and an image output."""
     split = book.root / "_build" / "split" / lang / framework / page

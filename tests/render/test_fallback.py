@@ -19,10 +19,9 @@ from polybook.render.i18n import words_for
 from polybook.render.inputs import Inputs, site_pages
 from polybook.source.book import Book
 from polybook.split.gaps import code_gaps, sections
-from polybook.split.run import split_book
 from tests.chromium import chromium
 from tests.conftest import parse_text
-from tests.render.conftest import build, copy_minibook, stand_in_mathjax
+from tests.render.conftest import build, configured_and_split, copy_minibook, stand_in_mathjax
 from tests.render.htmlparse import Page
 
 EXTRA = (
@@ -37,13 +36,7 @@ def _book(tmp_path: Path, config: str = "") -> tuple[Book, int]:
     text = first.read_text("utf-8")
     first.write_text(text + EXTRA, "utf-8")
     heading = text.count("\n") + 2  # the line of "## Extra Section"
-    if config:
-        toml = book.root / "_config" / "book.toml"
-        toml.write_text(toml.read_text("utf-8") + config, "utf-8")
-        book = Book.open(book.root)
-    for lang in ("en", "id"):
-        split_book(book, lang, book.root / "_build" / "split" / lang)
-    return book, heading
+    return configured_and_split(book, config), heading
 
 
 def _generated(book: Book, lang: str, site: str) -> tuple[dict[str, Any], SitePages]:

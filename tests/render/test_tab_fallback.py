@@ -24,9 +24,8 @@ from polybook.render.build import SitePages
 from polybook.render.i18n import words_for
 from polybook.render.inputs import Inputs, site_pages
 from polybook.source.book import Book
-from polybook.split.run import split_book
 from tests.chromium import chromium
-from tests.render.conftest import build, copy_minibook, stand_in_mathjax
+from tests.render.conftest import build, configured_and_split, copy_minibook, stand_in_mathjax
 from tests.render.htmlparse import Element, Page
 
 GAPS = Path(__file__).resolve().parent / "fixtures" / "gaps"
@@ -52,13 +51,7 @@ def gap_book(root: Path, config: str = "") -> Book:
         index = book.root / "chapters" / lang / "chap" / "index.md"
         text = index.read_text("utf-8").replace("second\n", "second\nthird\nfourth\n")
         index.write_text(text, "utf-8")
-    if config:
-        toml = book.root / "_config" / "book.toml"
-        toml.write_text(toml.read_text("utf-8") + config, "utf-8")
-    book = Book.open(book.root)
-    for lang in ("en", "id"):
-        split_book(book, lang, book.root / "_build" / "split" / lang)
-    return book
+    return configured_and_split(book, config)
 
 
 def generate(
