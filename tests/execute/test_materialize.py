@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from polybook.execute.cache import Cache
 from polybook.execute.libdeps import load_index
 from polybook.execute.model import CellOutputs
 from polybook.execute.plan import Item, executed_text, make_item, read_split
+from polybook.execute.record import Executed
 from polybook.execute.state import ExecuteOptions, RunState
 from polybook.source.book import Book
 from polybook.split.model import Cell, CellKind, Notebook
@@ -63,12 +65,8 @@ def test_written_bytes_and_their_record(tmp_path: Path) -> None:
     assert state.materialize(item, CELLS, 2.5)
     data = item.executed_path.read_bytes()
     assert data.decode() == executed_text(item, CELLS)
-    assert state.manifest[item.manifest_key] == {
-        "split": item.split_sha,
-        "key": item.key,
-        "executed": hashlib.sha256(data).hexdigest(),
-        "seconds": "2.500",
-    }
+    digest = hashlib.sha256(data).hexdigest()
+    assert state.manifest[item.manifest_key] == Executed(item.split_sha, item.key, digest, 2.5)
     assert not state.materialize(item, CELLS + CELLS, 2.5)  # outputs that do not fit
 
 
@@ -96,9 +94,10 @@ def test_a_record_of_other_bytes_writes_without_reading(
     state = _state(book, item, tmp_path)
     assert state.materialize(item, CELLS, 1.0)
     inode = os.stat(item.executed_path).st_ino
-    state.manifest[item.manifest_key]["executed"] = "0" * 64  # what an older run wrote
+    recorded = state.manifest[item.manifest_key]
+    state.manifest[item.manifest_key] = replace(recorded, executed="0" * 64)  # an older run's
     read = _reads(monkeypatch)
     assert state.materialize(item, CELLS, 1.0)
     assert item.executed_path not in read
     assert os.stat(item.executed_path).st_ino != inode  # written (atomically: a new file)
-    assert state.manifest[item.manifest_key]["executed"] != "0" * 64
+    assert state.manifest[item.manifest_key].executed != "0" * 64

@@ -261,11 +261,3 @@ def executed_text(item: Item, cells: list[CellOutputs]) -> str | None:
     if filled is None:
         return None
     return replace(filled, extra={**filled.extra, "execution": execution}).to_json()
-
-
-def read_manifest(path: Path) -> dict[str, dict[str, str]]:
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}

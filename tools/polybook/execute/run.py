@@ -93,9 +93,9 @@ def execute_book(book: Book, options: ExecuteOptions) -> ExecuteSummary:
         sorted_items = triage(book, items, state.frameworks, cache, state.up_to_date, options.force)
         state.reasons = sorted_items.reasons
         for item in sorted_items.up_to_date:
-            seen = state.manifest.get(item.manifest_key, {})
-            if "seconds" in seen:
-                saved = _float(seen["seconds"])
+            seen = state.manifest.get(item.manifest_key)
+            if seen is not None and seen.seconds is not None:
+                saved = seen.seconds
             else:  # a manifest written before it kept the time
                 record = cache.record(item.lang, item.framework, item.page) or {}
                 saved = _float(record.get("seconds"))

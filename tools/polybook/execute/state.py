@@ -5,7 +5,6 @@ run.py drives it)."""
 from __future__ import annotations
 
 import hashlib
-import json
 import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
@@ -26,13 +25,9 @@ from polybook.execute.model import (
     Task,
 )
 from polybook.execute.place import relocate
-from polybook.execute.plan import (
-    MANIFEST,
-    Item,
-    executed_text,
-    read_manifest,
-)
+from polybook.execute.plan import MANIFEST, Item, executed_text
 from polybook.execute.progress import PlainReporter, Reporter
+from polybook.execute.record import Executed, manifest_bytes, read_manifest
 from polybook.execute.triage import Frameworks
 from polybook.faults import doing
 from polybook.files import write_atomic
@@ -105,13 +100,13 @@ class RunState:
         recorded), and so is the cache entry it came from. A file whose stat
         is the one recorded when it was last verified is not read again."""
         seen = self.manifest.get(item.manifest_key)
-        if seen is None or seen.get("split") != item.split_sha or seen.get("key") != item.key:
+        if seen is None or seen.split != item.split_sha or seen.key != item.key:
             return False
         digest = self.verified.sha256(item.executed_path)
         if digest is None:
             return False
-        if digest != seen.get("executed"):
-            if "executed" in seen:
+        if digest != seen.executed:
+            if seen.executed:
                 self.damaged(item, f"executed notebook {item.executed_path}", "written again")
             return False
         if self.cache.intact(item.key, self.verified) is False:
@@ -135,12 +130,8 @@ class RunState:
                 write_atomic(item.executed_path, data)
                 self.verified.record(item.executed_path, digest)
             self.cache.set_record(item.lang, item.framework, item.page, item.key, seconds)
-        self.manifest[item.manifest_key] = {
-            "split": item.split_sha,
-            "key": item.key,
-            "executed": digest,
-            "seconds": f"{seconds:.3f}",  # what running it took (saved by a rerun)
-        }
+        # what running it took, saved by every rerun that reuses it
+        self.manifest[item.manifest_key] = Executed(item.split_sha, item.key, digest, seconds)
         return True
 
     def _holds(self, item: Item, data: bytes, digest: str) -> bool:
@@ -149,7 +140,7 @@ class RunState:
         is not, and is not read to tell (a file a run wrote without recording
         it, then interrupted, is merely written again)."""
         seen = self.manifest.get(item.manifest_key)
-        if seen is not None and seen.get("executed") != digest:
+        if seen is not None and seen.executed != digest:
             return False
         if self.verified.trusted(item.executed_path) == digest:
             return True
@@ -172,8 +163,7 @@ class RunState:
         path = self.out_dir / MANIFEST
         changed = self.manifest != self._read
         if changed or self.verified.trusted(path) is None:
-            text = json.dumps(dict(sorted(self.manifest.items())), indent=1, sort_keys=True)
-            data = text.encode() + b"\n"
+            data = manifest_bytes(self.manifest)
             digest = hashlib.sha256(data).hexdigest()
             if changed or self.verified.sha256(path) != digest:
                 with doing(self.action):
