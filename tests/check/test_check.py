@@ -248,3 +248,29 @@ def test_check_in_worker_processes_finds_exactly_what_one_process_finds(tmp_path
     one = check_book(book, "en", jobs=1)
     assert check_book(book, "en", jobs=2) == one
     assert {d.code for d in one} >= {"PB150", "PB151"}
+
+
+def test_text_output_counts_the_information_of_one_code_after_five(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A book without code for some frameworks has a PB205 per page and
+    framework: the text shows five and counts the rest; warnings are never
+    counted away; `--verbose` and JSON list everything."""
+    pages = {"index.md": "# Book\n\n```toc\n" + "\n".join(f"p{i}" for i in range(7)) + "\n```\n"}
+    for i in range(7):
+        pages[f"p{i}.md"] = f"# P{i}\n\n```{{.python .input}}\n%%tab pytorch\nx = {i}\n```\n"
+    pages["p0.md"] += "\n```{.python .input}\n%%tab pytorch\nif x:\n\ty = 1\n```\n"  # PB102
+    book = _book(tmp_path, pages)
+    found = check_book(book, "en")
+    infos = [d.format() for d in found if d.code == "PB205"]
+    others = [d.format() for d in found if d.code != "PB205"]
+    assert len(infos) == 21 and others  # 7 pages x 3 frameworks without code; a warning
+    assert main(["--book", str(book.root), "check"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line for line in out if "PB205" in line] == [
+        *infos[:5],
+        "... and 16 more PB205 (information; --verbose lists them)",
+    ]
+    assert [line for line in out if line in others] == others
+    assert main(["--book", str(book.root), "check", "--verbose"]) == 0
+    assert [line for line in capsys.readouterr().out.splitlines() if "PB205" in line] == infos

@@ -11,7 +11,7 @@ from typing import NoReturn, TextIO
 
 from polybook import __version__, interrupt
 from polybook.config import ConfigError
-from polybook.diagnostics import Code, Diagnostic, Severity, dumps, has_errors
+from polybook.diagnostics import Code, Diagnostic, Severity, dumps, has_errors, text_lines
 from polybook.faults import EXIT_SETUP, Fault, os_fault
 from polybook.source.book import Book
 from polybook.split.select import ExistenceRule
@@ -89,7 +89,8 @@ def cmd_check(book: Book, args: argparse.Namespace) -> int:
     if args.format == "json":
         print(dumps(diagnostics))
     else:
-        _print_diagnostics(diagnostics, sys.stdout)
+        for line in text_lines(diagnostics, args.verbose):
+            print(line)
         print(f"check {lang}: {_summary(diagnostics)}")
     return 1 if has_errors(diagnostics) else 0
 
@@ -210,6 +211,12 @@ def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     check = sub.add_parser("check", help="report problems in the sources")
     check.add_argument("--lang")
     check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="list every information line (by default, five of each code and a count)",
+    )
     importlib.import_module("polybook.check.command").add_changed_arguments(check)
     check.set_defaults(func=cmd_check)
 

@@ -232,3 +232,26 @@ def dumps(diagnostics: list[Diagnostic]) -> str:
 
 def has_errors(diagnostics: list[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+INFO_SHOWN = 5  # information lines of one code shown before the rest are counted
+
+
+def text_lines(diagnostics: list[Diagnostic], verbose: bool = False) -> list[str]:
+    """Diagnostics as text lines. Errors and warnings are all shown; of the
+    information of one code (a book without JAX code has a PB205 per page),
+    the first `INFO_SHOWN` are, then one line counts the rest (all of them
+    with `verbose`)."""
+    lines: list[str] = []
+    seen: dict[str, int] = {}
+    for d in diagnostics:
+        if not verbose and d.severity is Severity.INFO:
+            seen[d.code] = seen.get(d.code, 0) + 1
+            if seen[d.code] > INFO_SHOWN:
+                continue
+        lines.append(d.format())
+    for code, count in sorted(seen.items()):
+        if count > INFO_SHOWN:
+            more = count - INFO_SHOWN
+            lines.append(f"... and {more} more {code} (information; --verbose lists them)")
+    return lines

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from polybook.diagnostics import Diagnostic, Severity, dumps, has_errors
+from polybook.diagnostics import Diagnostic, Severity, dumps, has_errors, text_lines
 from polybook.source.book import Book
 
 
@@ -38,12 +38,12 @@ def add_changed_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _print(diagnostics: list[Diagnostic], fmt: str) -> None:
+def _print(diagnostics: list[Diagnostic], fmt: str, verbose: bool = False) -> None:
     if fmt == "json":
         print(dumps(diagnostics))
         return
-    for d in diagnostics:
-        print(d.format())
+    for line in text_lines(diagnostics, verbose):
+        print(line)
 
 
 def _summary(diagnostics: list[Diagnostic]) -> str:
@@ -78,7 +78,7 @@ def cmd_check_changed(book: Book, args: argparse.Namespace) -> int:
             return 2
     changed = changed_pages(book, files)
     diagnostics = check_changed(book, changed)
-    _print(diagnostics, args.format)
+    _print(diagnostics, args.format, args.verbose)
     if args.format == "text":
         langs = ", ".join(f"{lang} {len(rels)}" for lang, rels in sorted(changed.pages.items()))
         print(
