@@ -13,7 +13,7 @@ from polybook import __version__, interrupt
 from polybook.config import ConfigError
 from polybook.diagnostics import Code, Diagnostic, Severity, dumps, has_errors, text_lines
 from polybook.faults import EXIT_SETUP, Fault, os_fault
-from polybook.source.book import Book
+from polybook.source.book import Book, one_walk
 from polybook.split.select import ExistenceRule
 
 
@@ -244,7 +244,8 @@ def _main(argv: Sequence[str] | None) -> int:
     args = parse_arguments(argv)
     try:
         book = Book.open(Path(args.book))
-        code: int = args.func(book, args)
+        with one_walk():
+            code: int = args.func(book, args)
     except ConfigError as exc:
         print(f"polybook: configuration error: {exc}", file=sys.stderr)
         return EXIT_SETUP

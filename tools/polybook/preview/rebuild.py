@@ -26,7 +26,7 @@ from pathlib import Path
 from polybook.check.changed import changed_pages, check_changed
 from polybook.diagnostics import Code, Diagnostic, Severity
 from polybook.graph import site_languages, split_site
-from polybook.source.book import Book
+from polybook.source.book import Book, one_walk
 
 # (lang, framework, pages) -> the execution's problems
 Executor = Callable[[str, str, list[str]], list[Diagnostic]]
@@ -103,7 +103,8 @@ class Previewer:
         start = time.perf_counter()
         done = Round()
         try:
-            self._rebuild(sorted(files), done)
+            with one_walk():  # this round's page set: pages added since are seen
+                self._rebuild(sorted(files), done)
         except Exception as exc:  # a preview keeps serving whatever went wrong
             last = traceback.extract_tb(exc.__traceback__)[-1:]
             where = f" ({last[0].filename}:{last[0].lineno})" if last else ""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -76,7 +78,17 @@ class Book:
     def page_set(self, lang: str) -> PageSet:
         """The pages of a language: `notebooks` patterns (default: every .md file)
         minus `exclusions`, `non_notebooks` and `resources`, plus the
-        non-notebooks (minus `exclusions` and `resources`)."""
+        non-notebooks (minus `exclusions` and `resources`). Within `one_walk()`
+        (a command's run) the folder is walked once per book and language."""
+        memo = _WALKED.get()
+        if memo is None:
+            return self._page_set(lang)
+        key = (id(self), lang)
+        if key not in memo:
+            memo[key] = (self, self._page_set(lang))  # the book kept: its id stays its own
+        return memo[key][1]
+
+    def _page_set(self, lang: str) -> PageSet:
         base = self.lang_root(lang)
         if not base.is_dir():
             return PageSet(())
@@ -196,6 +208,25 @@ class Book:
             data = (self.lang_root(lang) / rel).read_bytes()
         known = self.config.frameworks_for(lang)
         return parse_page(data, lang=lang, path=rel, file=self.display(lang, rel), known=known)
+
+
+# the page sets walked in the current run (`one_walk`), by book and language
+_WALKED: ContextVar[dict[tuple[int, str], tuple[Book, PageSet]] | None] = ContextVar(
+    "polybook_page_sets", default=None
+)
+
+
+@contextmanager
+def one_walk() -> Iterator[None]:
+    """Within: each language's pages are found once (every stage of a run sees
+    the same page set, and the folders are walked once). A command's run is
+    one (`cli`); `polybook preview` opens one per rebuild, so that it sees
+    pages added or removed since the last."""
+    token = _WALKED.set({})
+    try:
+        yield
+    finally:
+        _WALKED.reset(token)
 
 
 def _plain(path: str) -> bool:
