@@ -1,8 +1,10 @@
-"""Writing files: always to a temporary file first, then renamed into place."""
+"""Writing files: always to a temporary file first, then renamed into place;
+and reading the JSON records the stages keep."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import time
 from pathlib import Path
@@ -45,3 +47,14 @@ def _naming(exc: OSError, path: Path) -> OSError:
     """`exc` as the same kind of error about `path` (OSError picks the subclass
     of the errno: PermissionError, NotADirectoryError, ...)."""
     return OSError(exc.errno, exc.strerror or str(exc), str(path))
+
+
+def read_json_object(path: Path) -> dict[str, object]:
+    """The JSON object a stage recorded at `path`; empty when the file is
+    missing, unreadable, not JSON or not an object (a record is a cache: what
+    cannot be read is rebuilt)."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}

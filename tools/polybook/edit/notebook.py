@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from polybook.files import write_atomic
+from polybook.files import read_json_object, write_atomic
 from polybook.source.book import Book
 from polybook.source.model import Page
 from polybook.source.parser import parse_page
@@ -138,11 +138,7 @@ def versions_path(book: Book, ref: PageRef, framework: str) -> Path:
 
 def read_versions(path: Path) -> dict[str, str]:
     """{page sha written by a save: the page sha the saved notebook came from}."""
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    return {k: str(v) for k, v in read_json_object(path).items()}
 
 
 def descends(versions: dict[str, str], current: str, stamp: str) -> bool:

@@ -18,6 +18,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from polybook.files import read_json_object
+
 
 @dataclass(frozen=True, slots=True)
 class Executed:
@@ -61,13 +63,7 @@ def _seconds(value: object) -> float | None:
 
 def read_manifest(path: Path) -> dict[str, Executed]:
     """The manifest at `path` (empty when missing or unreadable)."""
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    found = {str(name): Executed.from_json(entry) for name, entry in data.items()}
+    found = {name: Executed.from_json(entry) for name, entry in read_json_object(path).items()}
     return {name: entry for name, entry in found.items() if entry is not None}
 
 

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 from polybook.diagnostics import Code, Diagnostic
-from polybook.files import copy_atomic, write_atomic
+from polybook.files import copy_atomic, read_json_object, write_atomic
 from polybook.render.site import book_files
 from polybook.source.book import Book
 
@@ -22,13 +22,8 @@ RECORD = "resources.json"
 
 
 def _read(path: Path) -> dict[str, list[int]]:
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {str(k): [int(x) for x in v] for k, v in data.items() if isinstance(v, list)}
+    data = read_json_object(path)
+    return {k: [int(x) for x in v] for k, v in data.items() if isinstance(v, list)}
 
 
 def copy_resources(book: Book, out: Path, work: Path) -> tuple[int, list[Diagnostic]]:

@@ -4,11 +4,11 @@ the sha256 of each notebook written."""
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from polybook.files import read_json_object
 from polybook.verified import Verified
 
 MANIFEST = ".polybook-split.json"
@@ -64,11 +64,5 @@ class ManifestEntry:
 
 
 def read_manifest(path: Path) -> dict[str, ManifestEntry]:
-    try:
-        raw = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(raw, dict):
-        return {}
-    entries = {rel: ManifestEntry.load(value) for rel, value in raw.items()}
+    entries = {rel: ManifestEntry.load(value) for rel, value in read_json_object(path).items()}
     return {rel: entry for rel, entry in entries.items() if entry is not None}
