@@ -25,13 +25,13 @@ class Hashed:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.paths: list[str] = []
-        real = verified.sha256_file
+        real = verified.steady_read
 
-        def counting(path: str | os.PathLike[str]) -> str | None:
+        def counting(path: str | os.PathLike[str]) -> tuple[bytes, verified.Stamp | None] | None:
             self.paths.append(os.fspath(path))
             return real(path)
 
-        monkeypatch.setattr(verified, "sha256_file", counting)
+        monkeypatch.setattr(verified, "steady_read", counting)
 
 
 def settle(state: Path, files: Iterable[Path]) -> None:

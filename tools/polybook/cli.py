@@ -11,7 +11,7 @@ from typing import NoReturn, TextIO
 
 from polybook import __version__, interrupt
 from polybook.config import ConfigError
-from polybook.diagnostics import Code, Diagnostic, Severity, dumps, has_errors, text_lines
+from polybook.diagnostics import Code, Diagnostic, counts_line, has_errors
 from polybook.faults import EXIT_SETUP, Fault, os_fault
 from polybook.source.book import Book, one_walk
 from polybook.split.select import ExistenceRule
@@ -21,14 +21,6 @@ def _print_diagnostics(diagnostics: list[Diagnostic], stream: TextIO | None = No
     out = stream or sys.stderr  # looked up when printing: callers may redirect it
     for d in diagnostics:
         print(d.format(), file=out)
-
-
-def _summary(diagnostics: list[Diagnostic]) -> str:
-    counts = {s: sum(1 for d in diagnostics if d.severity is s) for s in Severity}
-    return (
-        f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
-        f"{counts[Severity.INFO]} info"
-    )
 
 
 def _frameworks(book: Book, lang: str, value: str) -> list[str]:
@@ -78,6 +70,7 @@ def cmd_split(book: Book, args: argparse.Namespace) -> int:
 
 
 def cmd_check(book: Book, args: argparse.Namespace) -> int:
+    from polybook.check.command import print_found
     from polybook.check.run import check_book
 
     if args.changed is not None or args.changed_since or args.outputs is not None:
@@ -86,32 +79,18 @@ def cmd_check(book: Book, args: argparse.Namespace) -> int:
         return cmd_check_changed(book, args)
     lang = _lang(book, args.lang)
     diagnostics = check_book(book, lang)
-    if args.format == "json":
-        print(dumps(diagnostics))
-    else:
-        for line in text_lines(diagnostics, args.verbose):
-            print(line)
-        print(f"check {lang}: {_summary(diagnostics)}")
+    print_found(diagnostics, args.format, args.verbose)
+    if args.format == "text":
+        print(f"check {lang}: {counts_line(diagnostics)}")
     return 1 if has_errors(diagnostics) else 0
 
 
-# Stages that add their own subcommands: each module has
-# `register(subparsers) -> None` and imports heavy dependencies lazily, inside
-# its handlers, so that `polybook --help` and fast commands stay fast.
-STAGE_COMMANDS = (
-    "polybook.library.command",
-    "polybook.execute.command",
-    "polybook.render.command",
-    "polybook.edit.command",
-    "polybook.i18n.command",
-    "polybook.preview.command",
-)
-
-
-# The commands of the stage modules above, so that the arguments of a command
-# are parsed with its own module alone (the others are not imported). A command
-# missing here is parsed with every module registered, as is a command line
-# this parse rejects (the error message is the full parser's).
+# The commands of the stage modules: each module has `register(subparsers) ->
+# None` and imports heavy dependencies lazily, inside its handlers, so that
+# `polybook --help` and fast commands stay fast. A command's arguments are
+# parsed with its own module alone (the others are not imported); a command
+# line that parse rejects is parsed again with every module registered (the
+# error message is the full parser's).
 COMMAND_MODULES = {
     "lib": "polybook.library.command",
     "execute": "polybook.execute.command",
@@ -123,6 +102,7 @@ COMMAND_MODULES = {
     "migrate": "polybook.i18n.command",
     "preview": "polybook.preview.command",
 }
+STAGE_COMMANDS = tuple(dict.fromkeys(COMMAND_MODULES.values()))  # in registration order
 _BUILT_IN = ("split", "check")
 
 

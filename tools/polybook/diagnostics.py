@@ -234,6 +234,15 @@ def has_errors(diagnostics: list[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in diagnostics)
 
 
+def counts_line(diagnostics: list[Diagnostic]) -> str:
+    """`2 errors, 1 warnings, 0 info`: the closing line of a report."""
+    counts = {s: sum(1 for d in diagnostics if d.severity is s) for s in Severity}
+    return (
+        f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
+        f"{counts[Severity.INFO]} info"
+    )
+
+
 INFO_SHOWN = 5  # information lines of one code shown before the rest are counted
 
 

@@ -55,13 +55,17 @@ def stamp(path: str | os.PathLike[str]) -> Stamp | None:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
-def sha256_file(path: str | os.PathLike[str]) -> str | None:
-    """The sha256 of a file's bytes; None when it cannot be read."""
+def steady_read(path: str | os.PathLike[str]) -> tuple[bytes, Stamp | None] | None:
+    """A file's bytes, and its stat when it did not change while it was read
+    (what a record of a digest of these bytes may be taken with); None when
+    it cannot be read."""
+    before = stamp(path)
     try:
         with open(path, "rb") as handle:
-            return hashlib.sha256(handle.read()).hexdigest()
+            data = handle.read()
     except OSError:
         return None
+    return data, (before if before is not None and stamp(path) == before else None)
 
 
 def _late(ns: int) -> int:
@@ -162,10 +166,13 @@ class Verified:
         digest = self.trusted(path)
         if digest is not None:
             return digest
-        before = stamp(path)
-        digest = sha256_file(path)
-        if digest is not None and before is not None and stamp(path) == before:
-            self.record(path, digest, before)  # not changed while it was read
+        read = steady_read(path)
+        if read is None:
+            return None
+        data, steady = read
+        digest = hashlib.sha256(data).hexdigest()
+        if steady is not None:
+            self.record(path, digest, steady)  # not changed while it was read
         return digest
 
     def save(self) -> None:

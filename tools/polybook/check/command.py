@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from polybook.diagnostics import Diagnostic, Severity, dumps, has_errors, text_lines
+from polybook.diagnostics import Diagnostic, counts_line, dumps, has_errors, text_lines
 from polybook.source.book import Book
 
 
@@ -38,20 +38,13 @@ def add_changed_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _print(diagnostics: list[Diagnostic], fmt: str, verbose: bool = False) -> None:
+def print_found(diagnostics: list[Diagnostic], fmt: str, verbose: bool = False) -> None:
+    """What check found, as JSON or as text lines (`text_lines`)."""
     if fmt == "json":
         print(dumps(diagnostics))
         return
     for line in text_lines(diagnostics, verbose):
         print(line)
-
-
-def _summary(diagnostics: list[Diagnostic]) -> str:
-    counts = {s: sum(1 for d in diagnostics if d.severity is s) for s in Severity}
-    return (
-        f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
-        f"{counts[Severity.INFO]} info"
-    )
 
 
 def cmd_check_changed(book: Book, args: argparse.Namespace) -> int:
@@ -65,7 +58,7 @@ def cmd_check_changed(book: Book, args: argparse.Namespace) -> int:
 
     if args.outputs is not None:
         found = check_outputs(book, args.outputs)
-        _print(found, args.format)
+        print_found(found, args.format)
         if args.format == "text":
             print(f"check outputs: {len(args.outputs)} files, {len(found)} pasted outputs")
         return 1 if found else 0
@@ -78,11 +71,11 @@ def cmd_check_changed(book: Book, args: argparse.Namespace) -> int:
             return 2
     changed = changed_pages(book, files)
     diagnostics = check_changed(book, changed)
-    _print(diagnostics, args.format, args.verbose)
+    print_found(diagnostics, args.format, args.verbose)
     if args.format == "text":
         langs = ", ".join(f"{lang} {len(rels)}" for lang, rels in sorted(changed.pages.items()))
         print(
             f"check changed: {changed.count} pages ({langs or 'none'}), "
-            f"{len(changed.skipped)} other files skipped: {_summary(diagnostics)}"
+            f"{len(changed.skipped)} other files skipped: {counts_line(diagnostics)}"
         )
     return 1 if has_errors(diagnostics) else 0

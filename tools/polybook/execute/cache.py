@@ -34,7 +34,7 @@ from polybook.execute.basis import Basis
 from polybook.execute.errors import CacheError
 from polybook.execute.model import CellOutputs
 from polybook.files import write_atomic
-from polybook.verified import Verified, stamp
+from polybook.verified import Verified, steady_read
 
 ENTRY_FORMAT = 1
 _USED_REFRESH = 86400.0
@@ -123,7 +123,11 @@ class Cache:
 
     # ---- paths
     def object_path(self, key: str) -> Path:
-        return self.root / "objects" / key[:2] / f"{key}.json"
+        return Path(self._object_name(key))
+
+    def _object_name(self, key: str) -> str:
+        """`object_path` as a string, built without pathlib (600 a rerun)."""
+        return f"{self.root}/objects/{key[:2]}/{key}.json"
 
     def index_path(self, lang: str, framework: str, page: str) -> Path:
         return self.root / "index" / lang / framework / f"{page}.json"
@@ -136,19 +140,17 @@ class Cache:
         """Whether the entry of `key` matches its checksum (None: there is none).
         With `verified`, an entry found intact before whose stat did not change
         is not read again (and one found intact now is recorded there)."""
-        path = f"{self.root}/objects/{key[:2]}/{key}.json"  # `object_path`, without pathlib
+        path = self._object_name(key)
         if verified is not None and verified.trusted(path) is not None:
             return True
-        before = stamp(path)
-        try:
-            with open(path, "rb") as handle:
-                raw = handle.read()
-        except OSError:
+        read = steady_read(path)
+        if read is None:
             return None
+        raw, steady = read
         digest, _, payload = raw.partition(b"\n")
         if hashlib.sha256(payload).hexdigest().encode() == digest:
-            if verified is not None and before is not None and stamp(path) == before:
-                verified.record(path, digest.decode("ascii"), before)
+            if verified is not None and steady is not None:
+                verified.record(path, digest.decode("ascii"), steady)
             return True
         self.corrupt.append(key)
         return False

@@ -23,7 +23,7 @@ from polybook.execute.model import CellOutputs, PageSettings
 from polybook.execute.settings import page_settings
 from polybook.faults import Fault, corrupt, doing
 from polybook.source.book import Book
-from polybook.split.model import Cell, CellKind, Notebook
+from polybook.split.model import Cell, CellKind, Notebook, cell_source
 
 MANIFEST = ".polybook-execute.json"
 
@@ -144,11 +144,11 @@ def read_split(path: Path, lang: str) -> SplitFile:
             raise ValueError("not a notebook: no cell list")
     except (ValueError, UnicodeDecodeError) as exc:
         raise _corrupt_split(path, lang, exc) from None
-    sources: list[str] = []
-    for cell in data["cells"]:
-        if isinstance(cell, dict) and cell.get("cell_type") == "code":
-            source = cell.get("source", "")
-            sources.append("".join(map(str, source)) if isinstance(source, list) else str(source))
+    sources = [
+        cell_source(cell)
+        for cell in data["cells"]
+        if isinstance(cell, dict) and cell.get("cell_type") == "code"
+    ]
     meta = data.get("metadata")
     metadata = meta if isinstance(meta, dict) else {}
     polybook = metadata.get("polybook")

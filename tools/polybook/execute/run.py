@@ -27,18 +27,15 @@ from polybook.execute.model import (
     Status,
     Task,
 )
-from polybook.execute.plan import (
-    Item,
-    library_files,
-)
+from polybook.execute.plan import Item, library_files
 from polybook.execute.progress import UNKNOWN_SECONDS
 from polybook.execute.state import ExecuteOptions, RunState
-
-__all__ = ["ExecuteOptions", "execute_book", "plan_items"]
 from polybook.execute.triage import plan_run, triage
 from polybook.faults import Fault, doing
 from polybook.interrupt import checkpoint
 from polybook.source.book import Book
+
+__all__ = ["ExecuteOptions", "execute_book", "plan_items"]  # ExecuteOptions: state.py's
 
 
 def plan_items(

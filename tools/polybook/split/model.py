@@ -196,17 +196,21 @@ def _cell_json(cell: Cell, file: str) -> str:
 _KINDS = {kind.value: kind for kind in CellKind}
 
 
-def _read_cell(data: object) -> Cell:
-    if not isinstance(data, dict):
-        raise ValueError("a cell is not a mapping")
+def cell_source(data: dict[str, Any]) -> str:
+    """The source of a cell's JSON (nbformat allows a string or a list of lines)."""
     raw = data.get("source", "")
     if isinstance(raw, list):
         try:
-            source = "".join(raw)
+            return "".join(raw)
         except TypeError:
-            source = "".join(map(str, raw))
-    else:
-        source = str(raw)
+            return "".join(map(str, raw))
+    return str(raw)
+
+
+def _read_cell(data: object) -> Cell:
+    if not isinstance(data, dict):
+        raise ValueError("a cell is not a mapping")
+    source = cell_source(data)
     meta = data.get("metadata", {}).get("polybook", {})
     if not isinstance(meta, dict):
         raise ValueError("cell metadata.polybook is not a mapping")
