@@ -68,7 +68,7 @@ def test_ctrl_c_while_latexmk_runs(tmp_path: Path) -> None:
     run = start(_argv(root), tmp_path, "latex-running")
     run.wait_for("paused")
     (latexmk,) = run.pids("latex-running")
-    assert alive(latexmk)
+    assert alive(latexmk) and latexmk in _group(latexmk)  # the probe sees the live group
     os.killpg(latexmk, signal.SIGSTOP)  # latexmk (and any xelatex) held mid-run
     run.interrupt()
     run.release()
